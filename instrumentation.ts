@@ -1,0 +1,8 @@
+/** Runs once when the server starts: open and migrate the database, apply provisioning, print the demo key. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { getAppContext } = await import('./lib/context');
+  const { log } = await import('./lib/log');
+  const ctx = await getAppContext();
+  log.info({ database: ctx.dbKind, where: ctx.dbWhere, publicUrl: ctx.config.publicUrl }, 'open-cloudauth ready');
+}

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting the service reads. Each is documented in README.md with its default. */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PUBLIC_URL: z.string().url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().optional(),
+  CLOUDAUTH_MASTER_KEY: z.string().optional(),
+  CLOUDAUTH_PROVISION: z.string().optional(),
+  CLOUDAUTH_FETCH_ALLOWLIST: z.string().default(''),
+  CLOUDAUTH_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  CLOUDAUTH_DEMO: z.enum(['0', '1']).default('1'),
+  CLOUDAUTH_HOST_ID: z.string().default('cloudauth.aliyuncs.com'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface AppConfig {
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  masterKey: string | undefined;
+  provisionFile: string | undefined;
+  fetchAllowlist: string[];
+  fetchTimeoutMs: number;
+  createDemo: boolean;
+  hostId: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  const databaseUrl = e.DATABASE_URL?.trim() || undefined;
+  return {
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl,
+    masterKey: e.CLOUDAUTH_MASTER_KEY?.trim() || undefined,
+    provisionFile: e.CLOUDAUTH_PROVISION?.trim() || undefined,
+    fetchAllowlist: e.CLOUDAUTH_FETCH_ALLOWLIST.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    fetchTimeoutMs: e.CLOUDAUTH_FETCH_TIMEOUT_MS,
+    createDemo: e.CLOUDAUTH_DEMO === '1',
+    hostId: e.CLOUDAUTH_HOST_ID,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,59 @@
+import type { AppContext } from '../context';
+import { claimNonce, purgeExpiredNonces } from '../store/nonces';
+import { RpcError } from './errors';
+import { signatureMatches, signV1 } from './signature-v1';
+
+/** Requests are accepted within ±15 minutes of our clock; nonces are remembered that long. */
+export const TIMESTAMP_WINDOW_MS = 15 * 60 * 1000;
+
+const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?Z$/;
+
+export function parseTimestamp(raw: string): number {
+  if (!TIMESTAMP_RE.test(raw)) throw new RpcError('InvalidTimeStamp.Format', 'Timestamp must be ISO 8601 UTC, e.g. 2026-01-01T12:00:00Z (milliseconds optional)');
+  const t = Date.parse(raw);
+  if (Number.isNaN(t)) throw new RpcError('InvalidTimeStamp.Format', 'Timestamp is not a valid date');
+  return t;
+}
+
+function required(params: Record<string, string>, name: string): string {
+  const v = params[name];
+  if (v === undefined || v === '') {
+    if (name === 'AccessKeyId') throw new RpcError('MissingAccessKeyId', 'AccessKeyId is mandatory for this action.');
+    if (name === 'Signature') throw new RpcError('IncompleteSignature', 'The request signature is missing.');
+    throw new RpcError('MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
+  }
+  return v;
+}
+
+let lastPurge = 0;
+
+/** Verifies signature version 1.0 and claims the nonce; returns the caller's AccessKeyId. */
+export async function authenticateV1(ctx: AppContext, method: string, params: Record<string, string>, now = Date.now()): Promise<string> {
+  const accessKeyId = required(params, 'AccessKeyId');
+  const signature = required(params, 'Signature');
+  const sigMethod = required(params, 'SignatureMethod');
+  if (sigMethod !== 'HMAC-SHA1') throw new RpcError('InvalidSignatureMethod', `SignatureMethod ${sigMethod} is not supported; use HMAC-SHA1`);
+  const sigVersion = required(params, 'SignatureVersion');
+  if (sigVersion !== '1.0') throw new RpcError('InvalidParameter', `SignatureVersion ${sigVersion} is not supported; use 1.0`);
+  const nonce = required(params, 'SignatureNonce');
+  if (nonce.length > 128) throw new RpcError('InvalidParameter', 'SignatureNonce is longer than 128 characters');
+  const ts = parseTimestamp(required(params, 'Timestamp'));
+  if (Math.abs(ts - now) > TIMESTAMP_WINDOW_MS) throw new RpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired (allowed skew ±15 minutes).');
+
+  const key = await ctx.accessKeys.lookup(accessKeyId);
+  if (!key) throw new RpcError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
+  if (!key.enabled) throw new RpcError('InvalidAccessKeyId.Inactive', 'Specified access key is disabled.');
+  const expected = signV1(method, params, key.secret);
+  if (!signatureMatches(expected, signature)) {
+    throw new RpcError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.');
+  }
+  // The nonce must outlive every timestamp that could still be accepted with it.
+  if (!(await claimNonce(ctx.db, accessKeyId, nonce, ts + TIMESTAMP_WINDOW_MS + 60_000))) {
+    throw new RpcError('SignatureNonceUsed', 'Specified signature nonce was used already.');
+  }
+  if (now - lastPurge > 60_000) {
+    lastPurge = now;
+    void purgeExpiredNonces(ctx.db, now).catch(() => undefined);
+  }
+  return accessKeyId;
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { getAppContext } from '../context';
+import { ACTIONS } from '../actions';
+import { log } from '../log';
+import { newRequestId } from '../ids';
+import { authenticateV1 } from './authenticate';
+import { RpcError } from './errors';
+import { readRpcParams } from './request';
+import { pickFormat, render, type ResponseFormat } from './response-format';
+
+/** API versions of Cloudauth whose RPC actions we serve; anything else is a client mistake. */
+const VERSIONS = new Set(['2017-11-17', '2018-07-03', '2018-09-16', '2018-09-30', '2018-12-03', '2019-03-07', '2020-11-12']);
+
+/** The whole RPC endpoint: parse, authenticate, validate, run the action, render JSON or XML. */
+export async function handleRpc(request: Request): Promise<Response> {
+  const requestId = newRequestId();
+  let format: ResponseFormat = pickFormat(new URL(request.url).searchParams.get('Format') ?? undefined);
+  let action = 'Unknown';
+  const started = performance.now();
+  try {
+    if (request.method !== 'GET' && request.method !== 'POST') throw new RpcError('UnsupportedHTTPMethod', `HTTP method ${request.method} is not supported; use GET or POST`);
+    const params = await readRpcParams(request);
+    format = pickFormat(params.Format);
+    action = params.Action ?? '';
+    if (!action) throw new RpcError('MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
+    const def = ACTIONS.get(action);
+    if (!def) throw new RpcError('InvalidAction.NotFound', `Specified api ${action} is not found, please check your url and method.`);
+    const version = params.Version;
+    if (!version) throw new RpcError('MissingParameter', 'The input parameter "Version" that is mandatory for processing this request is not supplied.');
+    if (!VERSIONS.has(version)) throw new RpcError('InvalidVersion', `Specified version ${version} is not supported.`);
+    const ctx = await getAppContext();
+    const accessKeyId = await authenticateV1(ctx, request.method, params);
+    const parsed = def.params.safeParse(params);
+    if (!parsed.success) throw paramError(parsed.error);
+    const data = await def.run(ctx, parsed.data, { accessKeyId, requestId });
+    log.info({ requestId, action, accessKeyId, ms: Math.round(performance.now() - started) }, 'rpc ok');
+    return render(format, `${action}Response`, { RequestId: requestId, Data: data, Success: true, Code: '1' });
+  } catch (err) {
+    const e = err instanceof RpcError ? err : null;
+    if (!e) log.error({ requestId, action, err: (err as Error)?.message, stack: (err as Error)?.stack }, 'rpc internal error');
+    else log.info({ requestId, action, code: e.code }, 'rpc rejected');
+    const code = e?.code ?? 'InternalError';
+    const message = e?.message ?? 'The request processing has failed due to some unknown error.';
+    const hostId = (await getAppContext().catch(() => null))?.config.hostId ?? 'cloudauth';
+    return render(format, 'Error', { RequestId: requestId, HostId: hostId, Code: code, Message: message, Success: false }, e?.status ?? 500);
+  }
+}
+
+function paramError(error: z.ZodError): RpcError {
+  const issue = error.issues[0]!;
+  const name = String(issue.path[0] ?? 'parameter');
+  const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+  if (missing) return new RpcError('MissingParameter', `The input parameter "${name}" that is mandatory for processing this request is not supplied.`);
+  if (name === 'Binding') return new RpcError('InvalidParam.Binding', issue.message);
+  return new RpcError('InvalidParameter', `The parameter "${name}" is invalid: ${issue.message}`);
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { Db } from './database';
+
+export const LIVENESS_ACTIONS = ['blink', 'mouth_open', 'turn_left', 'turn_right', 'nod'] as const;
+export type LivenessAction = (typeof LIVENESS_ACTIONS)[number];
+
+export const sceneSettingsSchema = z
+  .object({
+    liveness: z
+      .object({
+        actions: z.array(z.enum(LIVENESS_ACTIONS)).min(1).default(['blink', 'mouth_open', 'turn_left', 'turn_right', 'nod']),
+        count: z.number().int().min(1).max(5).default(2),
+        timeoutSeconds: z.number().int().min(5).max(600).default(60),
+      })
+      .default({ actions: ['blink', 'mouth_open', 'turn_left', 'turn_right', 'nod'], count: 2, timeoutSeconds: 60 })
+      .refine((l) => l.count <= new Set(l.actions).size, { message: 'liveness.count exceeds the number of distinct actions' }),
+    /** 1–4 = false-accept rate 1e-3 … 1e-6, as FaceID's security_level. */
+    securityLevel: z.number().int().min(1).max(4).default(2),
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+    redirectOrigins: z.array(z.string().url()).default([]),
+    /** Passive anti-spoof: minimum P(live) 0..1 for a frame to count as live. */
+    livenessThreshold: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+export type SceneSettings = z.infer<typeof sceneSettingsSchema>;
+
+export const sceneInputSchema = sceneSettingsSchema.extend({
+  biz: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'biz may contain letters, digits, _ . : -'),
+  scheme: z.enum(['RPH5BioOnly', 'RPMin', 'RPBasic', 'RPBioOnly']).default('RPH5BioOnly'),
+  enabled: z.boolean().default(true),
+});
+export type SceneInput = z.input<typeof sceneInputSchema>;
+
+export interface Scene {
+  biz: string;
+  scheme: string;
+  enabled: boolean;
+  settings: SceneSettings;
+}
+
+export async function upsertScene(db: Db, input: SceneInput): Promise<Scene> {
+  const parsed = sceneInputSchema.parse(input);
+  const { biz, scheme, enabled, ...rest } = parsed;
+  const settings = JSON.stringify(sceneSettingsSchema.parse(rest));
+  const now = Date.now();
+  await db
+    .insertInto('scenes')
+    .values({ biz, scheme, settings, enabled: enabled ? 1 : 0, created_at: now, updated_at: now })
+    .onConflict((oc) => oc.column('biz').doUpdateSet({ scheme, settings, enabled: enabled ? 1 : 0, updated_at: now }))
+    .execute();
+  return { biz, scheme, enabled, settings: JSON.parse(settings) as SceneSettings };
+}
+
+export async function getScene(db: Db, biz: string): Promise<Scene | null> {
+  const row = await db.selectFrom('scenes').selectAll().where('biz', '=', biz).executeTakeFirst();
+  return row ? toScene(row) : null;
+}
+
+export async function listScenes(db: Db): Promise<Scene[]> {
+  const rows = await db.selectFrom('scenes').selectAll().orderBy('created_at').execute();
+  return rows.map(toScene);
+}
+
+export async function setSceneEnabled(db: Db, biz: string, enabled: boolean): Promise<boolean> {
+  const r = await db.updateTable('scenes').set({ enabled: enabled ? 1 : 0, updated_at: Date.now() }).where('biz', '=', biz).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+function toScene(row: { biz: string; scheme: string; settings: string; enabled: number }): Scene {
+  return { biz: row.biz, scheme: row.scheme, enabled: row.enabled === 1, settings: sceneSettingsSchema.parse(JSON.parse(row.settings)) };
+}

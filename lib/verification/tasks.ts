@@ -1,0 +1,83 @@
+import type { AppContext } from '../context';
+import type { Db } from '../store/database';
+import type { TaskTable } from '../store/schema';
+import { RpcError } from '../rpc/errors';
+import { getScene } from '../store/scenes';
+import { recordAudit } from '../store/audit';
+import { newId } from '../ids';
+import { openString, sealString } from '../security/aead';
+import { isValidIdNumber, isValidName } from './id-number';
+import { loadImage, type LoadedImage } from './image-input';
+import { IMAGE_KINDS, type ImageKind, putMaterial } from './materials';
+import { issueToken } from './tokens';
+
+export interface BindingInput {
+  name?: string;
+  identificationNumber?: string;
+  images: Partial<Record<ImageKind, string>>;
+}
+
+export async function findTask(db: Db, biz: string, ticketId: string): Promise<TaskTable | undefined> {
+  return db.selectFrom('tasks').selectAll().where('biz', '=', biz).where('ticket_id', '=', ticketId).executeTakeFirst();
+}
+
+export function readIdentity(ctx: AppContext, task: Pick<TaskTable, 'id' | 'identity_enc'>): { name?: string; identificationNumber?: string } {
+  if (!task.identity_enc) return {};
+  return JSON.parse(openString(ctx.keys.identity, task.identity_enc, task.id)) as { name?: string; identificationNumber?: string };
+}
+
+/**
+ * GetVerifyToken's core: validate everything first (nothing is written for a bad request),
+ * then create or refresh the task for Biz + TicketId and issue a token that supersedes older ones.
+ */
+export async function createVerification(
+  ctx: AppContext,
+  req: { biz: string; ticketId: string; binding: BindingInput; userData?: string; accessKeyId: string },
+): Promise<{ token: string; taskId: string }> {
+  const scene = await getScene(ctx.db, req.biz);
+  if (!scene || !scene.enabled) throw new RpcError('InvalidParam.Biz', `Biz ${req.biz} does not exist or is disabled`);
+  const { name, identificationNumber } = req.binding;
+  if (name !== undefined && !isValidName(name)) throw new RpcError('InvalidParam.Name', 'Binding.Name is not a valid name');
+  if (identificationNumber !== undefined && !isValidIdNumber(identificationNumber)) {
+    throw new RpcError('InvalidParam.IdentificationNumber', 'Binding.IdentificationNumber is not a valid resident ID number (GB 11643 checksum or 15-digit form)');
+  }
+  if (req.userData !== undefined) {
+    try {
+      JSON.parse(req.userData);
+    } catch {
+      throw new RpcError('InvalidParameter', 'UserData must be a JSON string');
+    }
+  }
+  const images: [ImageKind, LoadedImage][] = [];
+  for (const kind of IMAGE_KINDS) {
+    const ref = req.binding.images[kind];
+    if (ref) images.push([kind, await loadImage(ref, `Binding.${kind}`, ctx.config)]);
+  }
+
+  const now = Date.now();
+  const existing = await findTask(ctx.db, req.biz, req.ticketId);
+  if (existing?.status_code === 1) throw new RpcError('Error.DuplicatedTicketId', 'This TicketId has already passed verification; use a new TicketId');
+  if (existing?.status_code === 0) throw new RpcError('Error.DuplicatedTicketId', 'A verification for this TicketId is in progress');
+  const taskId = existing?.id ?? newId('t_');
+  const identity = name || identificationNumber ? sealString(ctx.keys.identity, JSON.stringify({ name: name?.trim(), identificationNumber: identificationNumber?.trim().toUpperCase() }), taskId) : null;
+
+  const token = await ctx.db.transaction().execute(async (trx) => {
+    if (existing) {
+      await trx
+        .updateTable('tasks')
+        .set({ status_code: -1, similarity_score: null, audit_conclusions: null, identity_enc: identity ?? existing.identity_enc, user_data: req.userData ?? existing.user_data, attempts: 0, version: existing.version + 1, updated_at: now, decided_at: null })
+        .where('id', '=', taskId)
+        .execute();
+    } else {
+      await trx
+        .insertInto('tasks')
+        .values({ id: taskId, biz: req.biz, ticket_id: req.ticketId, status_code: -1, similarity_score: null, audit_conclusions: null, identity_enc: identity, user_data: req.userData ?? null, attempts: 0, version: 0, created_at: now, updated_at: now, decided_at: null })
+        .execute();
+    }
+    for (const [kind, img] of images) await putMaterial(ctx, taskId, kind, img.data, img.mime, trx);
+    const issued = await issueToken(trx, taskId, now);
+    await recordAudit(trx, { taskId, actor: `ak:${req.accessKeyId}`, event: existing ? 'token.reissued' : 'task.created', detail: { biz: req.biz, images: images.map(([k]) => k) } });
+    return issued.token;
+  });
+  return { token, taskId };
+}
