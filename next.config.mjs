@@ -10,15 +10,13 @@ const isolation = [
 
 const nextConfig = {
   reactStrictMode: true,
+  // A separate build directory lets parallel test runs (or a dev server) not clobber each other.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   // Type checking runs as its own step (npm run typecheck, in CI) so npm start builds faster.
   typescript: { ignoreBuildErrors: true },
   poweredByHeader: false,
-  // RPC clients post to "/api/cloudauth/" with a trailing slash; a 308 would break them.
+  // RPC clients may post to "/api/cloudauth/" with a trailing slash; a 308 would break them.
   skipTrailingSlashRedirect: true,
-  experimental: {
-    // The proxy truncates bodies at 10 MB by default; RPC bodies are limited to 8 MB in the handler.
-    proxyClientMaxBodySize: '12mb',
-  },
   async headers() {
     return [
       { source: '/verify', headers: isolation },
