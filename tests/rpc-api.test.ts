@@ -180,7 +180,7 @@ for (const variant of variants) {
       expect(r.text).toContain('<Code>InvalidParameter.BodyTooLarge</Code>');
 
       // A ~200 KB base64 Binding in the query string (GET), as old clients send it.
-      const photo = await sharp({ create: { width: 400, height: 400, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 95 }).toBuffer();
+      const photo = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 95 }).toBuffer();
       expect(photo.length).toBeGreaterThan(100_000);
       const binding = JSON.stringify({ Name: 'Li Lei', IdentificationNumber: GOOD_ID, FacePic: `base64://${photo.toString('base64')}` });
       const g = await rawGet(server.url, signedParams('GetVerifyToken', { Biz: 'demo-h5', TicketId: `big-${Date.now()}`, Binding: binding }));

@@ -1,0 +1,92 @@
+// Signed GetStatus and GetVerifyToken over loopback with 50 concurrent keep-alive connections,
+// on SQLite and on PostgreSQL, against the real built app (`next start`).
+// Run: npx tsx bench/rpc-throughput.ts   (DURATION_S=10 CONNECTIONS=50 to change the load)
+import http from 'node:http';
+import { startServer } from '../tests/helpers/server';
+import { createTestDatabase, postgresAvailable } from '../tests/helpers/postgres';
+import { PROVISION, signedParams } from '../tests/helpers/rpc';
+import { ensureBuild } from '../scripts/ensure-build.mjs';
+import { machineLine, percentile, writeResultsSection } from './lib/results';
+
+const DURATION_S = Number(process.env.DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+
+interface Result { db: string; action: string; requests: number; errors: number; rps: number; p50: number; p99: number }
+
+async function load(base: string, makePath: () => string, seconds: number): Promise<{ latencies: number[]; errors: number; elapsed: number }> {
+  const url = new URL(base);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      const req = http.request({ host: url.hostname, port: url.port, path: makePath(), agent, method: 'GET' }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => {
+          latencies.push(performance.now() - t0);
+          if (res.statusCode !== 200 || !body.includes('"Code":"1"')) errors++;
+          resolve();
+        });
+      });
+      req.on('error', () => (errors++, resolve()));
+      req.end();
+    });
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => { while (performance.now() < deadline) await one(); }));
+  agent.destroy();
+  return { latencies, errors, elapsed: (performance.now() - started) / 1000 };
+}
+
+/** Signing happens before the clock starts so the load generator measures the server, not itself. */
+function presigned(count: number, make: (i: number) => Record<string, string>): () => string {
+  const paths = Array.from({ length: count }, (_, i) => `/?${new URLSearchParams(make(i))}`);
+  let i = 0;
+  return () => paths[i++ % paths.length]!;
+}
+
+async function run(dbName: string, env: Record<string, string>): Promise<Result[]> {
+  const server = await startServer({ env: { ...env, LOG_LEVEL: 'warn' }, provision: PROVISION });
+  const results: Result[] = [];
+  try {
+    const expected = Math.ceil(DURATION_S * 4000);
+    const ticket = 'bench-ticket';
+    const tokenPaths = presigned(expected, (i) => signedParams('GetVerifyToken', { Biz: 'demo-h5', TicketId: `bench-${dbName}-${i}`, Binding: JSON.stringify({ Name: '张三', IdentificationNumber: '11010519491231002X' }) }));
+    await load(server.url, presigned(2000, () => signedParams('GetStatus', { Biz: 'demo-h5', TicketId: ticket })), 2); // warm-up
+    for (const [action, makePath] of [
+      ['GetStatus', presigned(expected, () => signedParams('GetStatus', { Biz: 'demo-h5', TicketId: ticket }))],
+      ['GetVerifyToken', tokenPaths],
+    ] as const) {
+      const r = await load(server.url, makePath, DURATION_S);
+      const sorted = r.latencies.sort((a, b) => a - b);
+      const res = { db: dbName, action, requests: sorted.length, errors: r.errors, rps: sorted.length / r.elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+      console.log(`${dbName.padEnd(10)} ${action.padEnd(15)} ${res.rps.toFixed(0).padStart(6)} req/s  p50 ${res.p50.toFixed(1)} ms  p99 ${res.p99.toFixed(1)} ms  errors ${res.errors}/${res.requests}`);
+      results.push(res);
+    }
+  } finally {
+    await server.stop();
+  }
+  return results;
+}
+
+async function main() {
+  ensureBuild();
+  const all: Result[] = [...(await run('SQLite', {}))];
+  if (await postgresAvailable()) {
+    const db = await createTestDatabase();
+    try {
+      all.push(...(await run('PostgreSQL', { DATABASE_URL: db.url })));
+    } finally {
+      await db.drop();
+    }
+  } else console.warn('[skip] PostgreSQL not reachable: PostgreSQL numbers not measured');
+  const rows = all.map((r) => `| ${r.db} | ${r.action} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} / ${r.requests} |`);
+  writeResultsSection(
+    'rpc-throughput',
+    `## RPC throughput (bench/rpc-throughput.ts)\n\n${machineLine()}; ${CONNECTIONS} concurrent keep-alive connections over loopback, ${DURATION_S} s per row, signed GET requests (signed before the clock starts), one \`next start\` process.\nTargets: GetStatus ≥ 1,000 req/s with p99 ≤ 50 ms; GetVerifyToken ≥ 500 req/s.\n\n| database | action | req/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|\n${rows.join('\n')}`,
+  );
+}
+
+main().then(() => process.exit(0), (e) => (console.error(e), process.exit(1)));
