@@ -93,6 +93,15 @@ for (const variant of variants) {
       expect(unknown).toContain('链接无效');
     });
 
+    it('concurrent first requests for one ticket all succeed and leave exactly one live token', async () => {
+      const ticket = `race-${Date.now()}`;
+      const replies = (await Promise.all(Array.from({ length: 6 }, () => client.request('GetVerifyToken', { Biz: 'demo-h5', TicketId: ticket }, { method: 'POST' })))) as any[];
+      expect(replies.every((r) => r.Code === '1')).toBe(true);
+      const states = await Promise.all(replies.map(async (r) => /data-token-state="(\w+)"/.exec(await (await fetch(r.Data.CloudauthPageUrl)).text())?.[1]));
+      expect(states.filter((s) => s === 'valid')).toHaveLength(1);
+      expect(states.filter((s) => s === 'superseded')).toHaveLength(5);
+    });
+
     it('rejects a tampered parameter, a tampered POST body, a wrong secret and an unknown key', async () => {
       const p = signedParams('GetStatus', { Biz: 'demo-h5', TicketId: 'x' });
       let r = await rawGet(server.url, { ...p, TicketId: 'y' });

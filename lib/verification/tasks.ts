@@ -30,10 +30,25 @@ export function readIdentity(ctx: AppContext, task: Pick<TaskTable, 'id' | 'iden
  * GetVerifyToken's core: validate everything first (nothing is written for a bad request),
  * then create or refresh the task for Biz + TicketId and issue a token that supersedes older ones.
  */
-export async function createVerification(
-  ctx: AppContext,
-  req: { biz: string; ticketId: string; binding: BindingInput; userData?: string; accessKeyId: string },
-): Promise<{ token: string; taskId: string }> {
+export async function createVerification(ctx: AppContext, req: VerificationRequest): Promise<{ token: string; taskId: string }> {
+  try {
+    return await createVerificationOnce(ctx, req);
+  } catch (e) {
+    // Two first requests for one new ticket race on the unique (biz, ticket_id): the loser retries
+    // and finds the winner's task, instead of answering InternalError.
+    if (isUniqueViolation(e)) return createVerificationOnce(ctx, req);
+    throw e;
+  }
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+type VerificationRequest = { biz: string; ticketId: string; binding: BindingInput; userData?: string; accessKeyId: string };
+
+async function createVerificationOnce(ctx: AppContext, req: VerificationRequest): Promise<{ token: string; taskId: string }> {
   const scene = await getScene(ctx.db, req.biz);
   if (!scene || !scene.enabled) throw new RpcError('InvalidParam.Biz', `Biz ${req.biz} does not exist or is disabled`);
   const { name, identificationNumber } = req.binding;
