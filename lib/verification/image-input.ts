@@ -24,14 +24,14 @@ export interface LoadedImage {
 /**
  * Turns a partner's image reference into bytes: `base64://…` inline, `http(s)://…` only from
  * hosts in CLOUDAUTH_FETCH_ALLOWLIST (no open proxy / SSRF), `oss://` refused clearly.
- * A bare base64 string (as some seeds send for CompareFaces) is accepted too.
  */
 export async function loadImage(value: string, field: string, opts: ImageInputOptions): Promise<LoadedImage> {
   const v = value.trim();
   let data: Buffer;
   if (/^https?:\/\//i.test(v)) data = await fetchAllowed(v, field, opts);
   else if (/^oss:\/\//i.test(v)) throw new RpcError('InvalidParam.OssNotSupported', `${field}: oss:// references are not supported by this server; send base64://… or an allowed https:// URL`);
-  else data = decodeBase64(v.replace(/^base64:\/\//i, ''), field);
+  else if (/^base64:\/\//i.test(v)) data = decodeBase64(v.slice('base64://'.length), field);
+  else throw new RpcError('InvalidParam.ImageValuePatternError', `${field} must be base64://<base64 data> or an http(s):// URL`);
   if (data.length === 0) throw new RpcError('InvalidParam.ImageValuePatternError', `${field} is empty`);
   if (data.length > MAX_IMAGE_BYTES) throw new RpcError('InvalidParam.ImageTooLarge', `${field} is ${data.length} bytes; the limit is ${MAX_IMAGE_BYTES} bytes`);
   const mime = sniffImageMime(data);

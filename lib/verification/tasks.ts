@@ -96,3 +96,21 @@ async function createVerificationOnce(ctx: AppContext, req: VerificationRequest)
   });
   return { token, taskId };
 }
+
+/** SubmitVerification has no token step: the task is created on first use (the race retried like above). */
+export async function findOrCreateTask(ctx: AppContext, biz: string, ticketId: string, actor: string): Promise<TaskTable> {
+  const existing = await findTask(ctx.db, biz, ticketId);
+  if (existing) return existing;
+  const now = Date.now();
+  const id = newId('t_');
+  try {
+    await ctx.db
+      .insertInto('tasks')
+      .values({ id, biz, ticket_id: ticketId, status_code: -1, similarity_score: null, audit_conclusions: null, identity_enc: null, user_data: null, attempts: 0, version: 0, created_at: now, updated_at: now, decided_at: null })
+      .execute();
+    await recordAudit(ctx.db, { taskId: id, actor, event: 'task.created', detail: { biz } });
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+  }
+  return (await findTask(ctx.db, biz, ticketId))!;
+}
