@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const FILE = path.resolve(__dirname, '..', 'RESULTS.md');
@@ -20,6 +21,5 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export function machineLine(): string {
-  const os = require('node:os') as typeof import('node:os');
   return `${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 }

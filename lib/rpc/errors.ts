@@ -38,7 +38,6 @@ export const RPC_ERRORS = {
   'InvalidParam.ImageDimensionsTooLarge': 400,
   'Error.NoFaceDetected': 400,
   'Error.DuplicatedTicketId': 400,
-  'Forbidden.ActionNotAvailable': 403,
   InternalError: 500,
   ServiceUnavailable: 503,
 } as const;
