@@ -3,6 +3,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { getAppContext } = await import('./lib/context');
   const { log } = await import('./lib/log');
+  const { scheduleRetention } = await import('./lib/verification/retention');
   const ctx = await getAppContext();
+  scheduleRetention(ctx);
   log.info({ database: ctx.dbKind, where: ctx.dbWhere, publicUrl: ctx.config.publicUrl }, 'open-cloudauth ready');
 }

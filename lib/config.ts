@@ -13,6 +13,7 @@ const schema = z.object({
   CLOUDAUTH_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   CLOUDAUTH_DEMO: z.enum(['0', '1']).default('1'),
   CLOUDAUTH_HOST_ID: z.string().default('cloudauth.aliyuncs.com'),
+  CLOUDAUTH_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -27,6 +28,8 @@ export interface AppConfig {
   fetchTimeoutMs: number;
   createDemo: boolean;
   hostId: string;
+  /** Days after a task's last change before its images are deleted. */
+  retentionDays: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
@@ -49,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     fetchTimeoutMs: e.CLOUDAUTH_FETCH_TIMEOUT_MS,
     createDemo: e.CLOUDAUTH_DEMO === '1',
     hostId: e.CLOUDAUTH_HOST_ID,
+    retentionDays: e.CLOUDAUTH_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -6,6 +6,7 @@ import { createAppContext } from '../lib/context';
 import { listAccessKeys, setAccessKeyEnabled, upsertAccessKey } from '../lib/store/access-keys';
 import { getScene, LIVENESS_ACTIONS, listScenes, setSceneEnabled, upsertScene } from '../lib/store/scenes';
 import { recordAudit } from '../lib/store/audit';
+import { applyRetention } from '../lib/verification/retention';
 
 const USAGE = `Usage: npm run cloudauth -- <resource> <command> [options]
 
@@ -16,7 +17,8 @@ const USAGE = `Usage: npm run cloudauth -- <resource> <command> [options]
   scenes create --biz BIZ [--scheme RPH5BioOnly] [--actions ${LIVENESS_ACTIONS.join(',')}]
                 [--count 2] [--timeout 60] [--security-level 2] [--max-attempts 3]
                 [--redirect-origin https://partner.example ...]
-  scenes disable --biz BIZ  |  scenes enable --biz BIZ`;
+  scenes disable --biz BIZ  |  scenes enable --biz BIZ
+  retention run          delete images of tasks older than CLOUDAUTH_RETENTION_DAYS now`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -88,6 +90,9 @@ async function main(): Promise<number> {
         print(await getScene(ctx.db, biz));
         break;
       }
+      case 'retention run':
+        print(await applyRetention(ctx));
+        break;
       default:
         console.error(`Unknown command "${resource} ${command}".\n\n${USAGE}`);
         return 2;
