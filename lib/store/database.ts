@@ -37,10 +37,30 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     // Several processes (app + CLI) may share the file; wait instead of failing on a lock.
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    opened = { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), kind: 'sqlite', where: path.resolve(file) };
+    opened = { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), kind: 'sqlite', where: path.resolve(file) };
   }
   await migrateToLatest(opened.db as Kysely<unknown>);
   return opened;
+}
+
+/**
+ * Kysely prepares every query afresh; better-sqlite3's prepare() was the largest single cost of a
+ * GetStatus. Queries are built from a handful of fixed shapes, so cache statements by SQL text.
+ */
+function withStatementCache(sqlite: import('better-sqlite3').Database) {
+  const cache = new Map<string, import('better-sqlite3').Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = sqlite.prepare(sql);
+        if (cache.size > 500) cache.clear();
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 }
 
 function redactUrl(url: string): string {
