@@ -25,6 +25,8 @@ try {
 // A GET carrying a base64 Binding of ~200 KB needs a larger header limit than Node's 16 KB.
 const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --max-http-header-size=262144`.trim();
 const port = process.env.PORT ?? '3000';
-const child = spawn(process.execPath, [nextBin, 'start', '-p', port], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: nodeOptions } });
+// Keep idle connections longer than the clients' pools do, so a pooled socket is never closed
+// by us just as a client reuses it ("socket hang up").
+const child = spawn(process.execPath, [nextBin, 'start', '-p', port, '--keepAliveTimeout', '65000'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: nodeOptions } });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

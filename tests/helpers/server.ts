@@ -53,7 +53,7 @@ export async function startServer(opts: { env?: Record<string, string>; provisio
   let child: ChildProcess | null = null;
   let out = '';
   const launch = async () => {
-    child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000'], {
       cwd: ROOT,
       env: { ...process.env, ...env, NODE_OPTIONS: '--max-http-header-size=262144' },
       stdio: ['ignore', 'pipe', 'pipe'],
