@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// `npm start`: prepare models, build when the sources changed since the last build, then serve.
-import { spawn, spawnSync } from 'node:child_process';
+// `npm start`: prepare models, build when the sources changed since the last build, then serve
+// with WEB_CONCURRENCY `next start` processes sharing one port (node:cluster).
+import cluster from 'node:cluster';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureBuild, nextBin, root } from './ensure-build.mjs';
@@ -22,11 +24,42 @@ try {
   process.exit(1);
 }
 
+const port = process.env.PORT ?? '3000';
+const workers = Math.max(1, Number.parseInt(process.env.WEB_CONCURRENCY ?? '1', 10) || 1);
 // A GET carrying a base64 Binding of ~200 KB needs a larger header limit than Node's 16 KB.
 const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --max-http-header-size=262144`.trim();
-const port = process.env.PORT ?? '3000';
-// Keep idle connections longer than the clients' pools do, so a pooled socket is never closed
-// by us just as a client reuses it ("socket hang up").
-const child = spawn(process.execPath, [nextBin, 'start', '-p', port, '--keepAliveTimeout', '65000'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: nodeOptions } });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+// Workers run Next's own CLI; their listen() calls are shared through this primary. Keep idle
+// connections longer than clients' pools do, so a pooled socket is never closed under a client.
+cluster.setupPrimary({ exec: nextBin, args: ['start', '-p', port, '--keepAliveTimeout', '65000'], cwd: root });
+const env = { NODE_OPTIONS: nodeOptions, PORT: port };
+let stopping = false;
+
+const fork = () => cluster.fork(env);
+// The first worker opens the database, migrates and provisions alone; the others start after it
+// listens, so a fresh database never gets two demo keys.
+fork().once('listening', async () => {
+  if (workers === 1) return;
+  for (let tries = 0; tries < 300; tries++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (let i = 1; i < workers; i++) fork();
+});
+cluster.on('exit', (worker, code, signal) => {
+  if (stopping) {
+    const alive = Object.values(cluster.workers ?? {}).filter((w) => w && w !== worker && !w.isDead());
+    if (alive.length === 0) process.exit(0);
+    return;
+  }
+  console.error(`open-cloudauth: a server process exited (${signal ?? code}); restarting it.`);
+  setTimeout(fork, 1000);
+});
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(sig);
+    setTimeout(() => process.exit(0), 10_000).unref();
+  });
+}

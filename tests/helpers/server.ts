@@ -33,7 +33,7 @@ export interface RunningServer {
  * Starts the real built app (`next start`) as a child process, exactly as `npm start` serves it,
  * with its own DATA_DIR and the given environment. The build is made once by tests/global-setup.ts.
  */
-export async function startServer(opts: { env?: Record<string, string>; provision?: unknown; dataDir?: string } = {}): Promise<RunningServer> {
+export async function startServer(opts: { env?: Record<string, string>; provision?: unknown; dataDir?: string; workers?: number } = {}): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cloudauth-test-'));
   const env: Record<string, string> = {
@@ -53,9 +53,11 @@ export async function startServer(opts: { env?: Record<string, string>; provisio
   let child: ChildProcess | null = null;
   let out = '';
   const launch = async () => {
-    child = spawn(process.execPath, [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000'], {
+    // workers > 1: through scripts/start.mjs (what `npm start` runs), a cluster of `next start` processes.
+    const args = opts.workers ? [path.join(ROOT, 'scripts', 'start.mjs')] : [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000'];
+    child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, ...env, NODE_OPTIONS: '--max-http-header-size=262144' },
+      env: { ...process.env, ...env, ...(opts.workers ? { WEB_CONCURRENCY: String(opts.workers) } : {}), NODE_OPTIONS: '--max-http-header-size=262144' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
