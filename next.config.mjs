@@ -1,5 +1,8 @@
 /** @type {import('next').NextConfig} */
 
+// Same value as WORKER_SCRIPT_CSP in lib/verification/h5/csp.ts (this file cannot import TypeScript).
+const WORKER_SCRIPT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; object-src 'none'";
+
 // Cross-origin isolation lets onnxruntime-web use threads; the worker script itself must carry
 // COEP too or the browser refuses to start it (DESIGN §4).
 const isolation = [
@@ -22,7 +25,9 @@ const nextConfig = {
       { source: '/verify', headers: isolation },
       { source: '/verify/:path*', headers: isolation },
       { source: '/lab/:path*', headers: isolation },
-      { source: '/_next/static/:path*', headers: isolation },
+      // A worker takes its CSP from its own script's response: keep it on our origin (MediaPipe
+      // otherwise posts usage logs to a Google host) while allowing its wasm.
+      { source: '/_next/static/:path*', headers: [...isolation, { key: 'Content-Security-Policy', value: WORKER_SCRIPT_CSP }] },
       {
         source: '/models/:path*',
         headers: [...isolation, { key: 'Cache-Control', value: 'public, max-age=31536000, immutable' }],

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { migration0002 } from './migration-0002-h5';
 
 /**
  * One set of migrations for SQLite and PostgreSQL. Column types are the portable subset
@@ -84,6 +85,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_events_task').on('audit_events').columns(['task_id', 'created_at']).execute();
     },
   },
+  '0002_h5': migration0002,
 };
 
 class InCodeMigrations implements MigrationProvider {

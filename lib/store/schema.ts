@@ -80,4 +80,45 @@ export interface Database {
   materials: MaterialTable;
   nonces: NonceTable;
   audit_events: AuditEventTable;
+  h5_attempts: H5AttemptTable;
+  h5_evidence: H5EvidenceTable;
+}
+
+/** One H5 liveness attempt (counted against the scene's maxAttempts when it starts). */
+export interface H5AttemptTable {
+  id: string;
+  task_id: string;
+  /** The token that started it: a superseded token cannot finish an attempt. */
+  token_hash: string;
+  /** 1-based attempt number within the task. */
+  seq: number;
+  /** open → deciding → passed | failed | retry; open → aborted | expired | superseded. */
+  state: string;
+  /** JSON array of LivenessAction chosen by the server. */
+  challenges: string;
+  /** Validated against the scene's redirectOrigins when the attempt started; null when refused. */
+  success_redirect: string | null;
+  fail_redirect: string | null;
+  /** Reason code of a failed / aborted attempt. */
+  reason: string | null;
+  /** JSON of the stored decision (what finish answers again on a retried request). */
+  decision: string | null;
+  created_at: number;
+  expires_at: number;
+  /** When finish() took the attempt to decide it (a crashed decision can be re-claimed later). */
+  claimed_at: number | null;
+  decided_at: number | null;
+}
+
+/** One uploaded evidence frame; the JPEG is an encrypted blob (deleted after the decision unless kept as FacePic). */
+export interface H5EvidenceTable {
+  attempt_id: string;
+  idx: number;
+  /** 'best' | 'before' | 'peak' | 'after' */
+  role: string;
+  action: string | null;
+  blob_key: string | null;
+  size: number;
+  sha256: string;
+  created_at: number;
 }

@@ -2,6 +2,7 @@ import type { AppContext } from '../context';
 import { recordAudit } from '../store/audit';
 import { purgeExpiredNonces } from '../store/nonces';
 import { log } from '../log';
+import { purgeAbandonedAttempts } from './h5/attempts';
 
 /**
  * Face images are biometric data: once a task is older than the retention period its images
@@ -26,6 +27,8 @@ export async function applyRetention(ctx: AppContext, now = Date.now()): Promise
     await recordAudit(ctx.db, { taskId, actor: 'retention', event: 'materials.deleted', detail: { retentionDays: ctx.config.retentionDays } });
   }
   const noncesDeleted = await purgeExpiredNonces(ctx.db, now);
+  // Attempts whose browser went away: close them and delete their evidence frames.
+  await purgeAbandonedAttempts(ctx, now);
   if (old.length) log.info({ materialsDeleted: old.length }, 'retention applied');
   return { materialsDeleted: old.length, noncesDeleted };
 }

@@ -72,7 +72,8 @@ async function createVerificationOnce(ctx: AppContext, req: VerificationRequest)
   const now = Date.now();
   const existing = await findTask(ctx.db, req.biz, req.ticketId);
   if (existing?.status_code === 1) throw new RpcError('Error.DuplicatedTicketId', 'This TicketId has already passed verification; use a new TicketId');
-  if (existing?.status_code === 0) throw new RpcError('Error.DuplicatedTicketId', 'A verification for this TicketId is in progress');
+  // An unfinished attempt (StatusCode 0, e.g. an abandoned tab) does not lock the ticket: the new
+  // token supersedes the old one, and the old page's attempt can no longer finish.
   const taskId = existing?.id ?? newId('t_');
   const identity = name || identificationNumber ? sealString(ctx.keys.identity, JSON.stringify({ name: name?.trim(), identificationNumber: identificationNumber?.trim().toUpperCase() }), taskId) : null;
 

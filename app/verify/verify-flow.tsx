@@ -1,0 +1,344 @@
+'use client';
+// The verify page's core: the state machine's screens. It knows nothing about where the token
+// came from (page.tsx passes it in), so the same component could serve an embeddable widget.
+// Heavy capture code (camera, worker client, models) is imported only when the user starts.
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import type { Locale } from '../../lib/i18n/locale';
+import { CATALOGUES, reasonMessage, type Catalogue, type LivenessActionName } from '../../lib/i18n/messages';
+import { initialState, reduce, type FlowEvent, type FlowState } from './machine';
+import type { CaptureController } from './capture/controller';
+import { cameraPrecheck } from './capture/camera';
+import './verify.css';
+
+export interface VerifyFlowProps {
+  token: string;
+  locale: Locale;
+  successRedirect?: string;
+  failRedirect?: string;
+}
+
+const REDIRECT_DELAY_MS = 1500;
+
+const loadController = () => import('./capture/controller');
+
+export function VerifyFlow({ token, locale, successRedirect, failRedirect }: VerifyFlowProps) {
+  const t = CATALOGUES[locale];
+  const [state, dispatchRaw] = useReducer(reduce, initialState);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const controller = useRef<CaptureController | null>(null);
+  const dispatch = useCallback((e: FlowEvent) => dispatchRaw(e), []);
+
+  // The token is a bearer secret: take it out of the address bar (and so out of history,
+  // bookmarks and screenshots of the URL) as soon as the page runs.
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    if (url.searchParams.has('token')) {
+      url.searchParams.delete('token');
+      window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+    }
+    // Warm the capture code while the user reads the intro.
+    const idle = (window as { requestIdleCallback?: (cb: () => void) => number }).requestIdleCallback ?? ((cb: () => void) => window.setTimeout(cb, 300));
+    idle(() => void loadController());
+    return () => controller.current?.dispose();
+  }, [token]);
+
+  const begin = useCallback(async () => {
+    const pre = cameraPrecheck();
+    dispatch({ type: 'START' });
+    if (pre) return dispatch({ type: 'FAIL', error: pre });
+    controller.current?.dispose();
+    const { createController } = await loadController();
+    controller.current = createController({ token, redirects: { successRedirect, failRedirect }, video: videoRef.current!, dispatch });
+    await controller.current.start();
+  }, [dispatch, token, successRedirect, failRedirect]);
+
+  const retry = useCallback(async () => {
+    if (state.name === 'result' && state.outcome === 'retry' && controller.current) {
+      dispatch({ type: 'RETRY' });
+      await controller.current.retry();
+      return;
+    }
+    dispatch({ type: 'RETRY' });
+    const pre = cameraPrecheck();
+    if (pre) return dispatch({ type: 'FAIL', error: pre });
+    controller.current?.dispose();
+    const { createController } = await loadController();
+    controller.current = createController({ token, redirects: { successRedirect, failRedirect }, video: videoRef.current!, dispatch });
+    await controller.current.start();
+  }, [dispatch, state, token, successRedirect, failRedirect]);
+
+  // Redirect only after the server decided, and only to a target the server accepted.
+  useEffect(() => {
+    if (state.name !== 'result' || !state.redirectUrl) return;
+    controller.current?.dispose();
+    const url = state.redirectUrl;
+    const h = window.setTimeout(() => window.location.assign(url), REDIRECT_DELAY_MS);
+    return () => window.clearTimeout(h);
+  }, [state]);
+
+  useEffect(() => {
+    if (state.name === 'result' && state.outcome !== 'retry') controller.current?.dispose();
+    if (state.name === 'error' || state.name === 'token') controller.current?.dispose();
+  }, [state]);
+
+  // The sequence of states this page went through, for support and the e2e tests (a state such
+  // as permission can last only milliseconds, too short for anyone polling the DOM to see).
+  useEffect(() => {
+    const w = window as unknown as { __flowHistory?: string[] };
+    (w.__flowHistory ??= []).push(state.name);
+  }, [state.name]);
+
+  const cameraVisible = state.name === 'permission' || state.name === 'loading' || state.name === 'align' || state.name === 'challenge' || state.name === 'uploading';
+
+  return (
+    <main lang={locale} data-flow-state={state.name} className="mx-auto flex min-h-dvh w-full max-w-md flex-col px-5 py-6 landscape:max-w-3xl">
+      <div className={cameraVisible ? 'flex flex-1 flex-col gap-5 landscape:flex-row landscape:items-center' : 'hidden'}>
+        <CameraView videoRef={videoRef} state={state} t={t} />
+        <div className="flex-1">{cameraVisible && <CaptureText state={state} t={t} />}</div>
+      </div>
+      {!cameraVisible && (
+        <div className="flex flex-1 flex-col justify-center">
+          {state.name === 'intro' && <Intro t={t} onStart={begin} />}
+          {state.name === 'result' && <Result state={state} t={t} onRetry={retry} />}
+          {state.name === 'error' && <ErrorScreen code={state.error} t={t} onRetry={retry} continueUrl={continueLink(token, locale, successRedirect, failRedirect)} />}
+          {state.name === 'token' && (
+            <Card>
+              <div role="status" aria-live="polite" data-token-state={state.state}>
+                <h1 className="text-xl font-semibold">{t.token[state.state].title}</h1>
+                <p className="mt-3 text-slate-700">{t.token[state.state].body}</p>
+              </div>
+            </Card>
+          )}
+        </div>
+      )}
+    </main>
+  );
+}
+
+/** The link to continue on another device: the token goes with it on purpose (only shown when this browser cannot do the check). */
+function continueLink(token: string, locale: Locale, successRedirect?: string, failRedirect?: string): string {
+  if (typeof window === 'undefined') return '';
+  const link = new URL('/verify', window.location.origin);
+  link.searchParams.set('token', token);
+  if (successRedirect) link.searchParams.set('successRedirect', successRedirect);
+  if (failRedirect) link.searchParams.set('failRedirect', failRedirect);
+  link.searchParams.set('lang', locale === 'en' ? 'en' : 'zh-CN');
+  return link.toString();
+}
+
+function Card({ children }: { children: React.ReactNode }) {
+  return <div className="rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200">{children}</div>;
+}
+
+function Button({ children, onClick, kind = 'primary' }: { children: React.ReactNode; onClick: () => void; kind?: 'primary' | 'secondary' }) {
+  const cls =
+    kind === 'primary'
+      ? 'bg-blue-700 text-white hover:bg-blue-800 focus-visible:outline-blue-700'
+      : 'bg-white text-blue-800 ring-1 ring-blue-700 hover:bg-blue-50 focus-visible:outline-blue-700';
+  return (
+    <button type="button" onClick={onClick} className={`mt-4 w-full rounded-xl px-4 py-3 text-base font-semibold focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 ${cls}`}>
+      {children}
+    </button>
+  );
+}
+
+function Intro({ t, onStart }: { t: Catalogue; onStart: () => void }) {
+  return (
+    <Card>
+      <h1 className="text-2xl font-semibold">{t.ui.introTitle}</h1>
+      <ol className="mt-4 list-decimal space-y-2 pl-5 text-slate-800">
+        {t.ui.introSteps.map((s) => (
+          <li key={s}>{s}</li>
+        ))}
+      </ol>
+      <section aria-labelledby="privacy-title" className="mt-5 rounded-xl bg-slate-100 p-4 text-sm text-slate-800">
+        <h2 id="privacy-title" className="font-semibold">
+          {t.ui.privacyTitle}
+        </h2>
+        <p className="mt-1">{t.ui.privacyBody}</p>
+      </section>
+      <Button onClick={onStart}>{t.ui.start}</Button>
+    </Card>
+  );
+}
+
+const RING_R = 47;
+const RING_C = 2 * Math.PI * RING_R;
+
+function ringProgress(state: FlowState): number {
+  if (state.name === 'align') return state.hold;
+  if (state.name === 'challenge') return (state.index + state.progress) / state.total;
+  if (state.name === 'uploading') return state.progress;
+  if (state.name === 'loading') return state.progress;
+  return 0;
+}
+
+function CameraView({ videoRef, state, t }: { videoRef: React.RefObject<HTMLVideoElement | null>; state: FlowState; t: Catalogue }) {
+  const p = ringProgress(state);
+  const ok = (state.name === 'align' && state.prompt === 'HOLD') || state.name === 'challenge';
+  return (
+    <div className="relative mx-auto aspect-square w-[min(78vw,46dvh,360px)] shrink-0 landscape:w-[min(40vw,70dvh,360px)]">
+      {/* Mirrored like a mirror; frames are analysed unmirrored (see challenge-tracker.ts). */}
+      <video ref={videoRef} aria-label={t.ui.cameraPreview} muted playsInline className="absolute inset-[6%] h-[88%] w-[88%] -scale-x-100 rounded-full bg-slate-800 object-cover" />
+      <svg viewBox="0 0 100 100" className="absolute inset-0 h-full w-full -rotate-90" aria-hidden="true">
+        <circle cx="50" cy="50" r={RING_R} fill="none" stroke="#cbd5e1" strokeWidth="3" />
+        <circle cx="50" cy="50" r={RING_R} fill="none" stroke={ok ? '#15803d' : '#1d4ed8'} strokeWidth="3" strokeLinecap="round" strokeDasharray={RING_C} strokeDashoffset={RING_C * (1 - p)} style={{ transition: 'stroke-dashoffset 200ms linear' }} />
+      </svg>
+      {(state.name === 'permission' || state.name === 'loading' || (state.name === 'uploading' && state.checking)) && (
+        <div className="absolute inset-0 flex items-center justify-center" aria-hidden="true">
+          <div className="vf-spinner h-12 w-12 rounded-full border-4 border-white/40 border-t-white" />
+        </div>
+      )}
+      {state.name === 'challenge' && (
+        <div className="absolute bottom-0 right-0 rounded-full bg-white p-1 shadow ring-1 ring-slate-200">
+          <ActionIcon action={state.action} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ActionIcon({ action }: { action: LivenessActionName }) {
+  // A face that performs the action (mirrored like the preview); stopped under reduced motion.
+  const turnFlip = action === 'turn_left' ? 'vf-anim-turn_left' : action === 'turn_right' ? 'vf-anim-turn_right' : `vf-anim-${action}`;
+  return (
+    <svg viewBox="0 0 64 64" className={`h-16 w-16 ${turnFlip}`} aria-hidden="true">
+      <circle cx="32" cy="32" r="28" fill="#fde68a" stroke="#92400e" strokeWidth="2" />
+      <g className="vf-features">
+        <ellipse className="vf-eye" cx="23" cy="27" rx="3.5" ry="4" fill="#1f2937" />
+        <ellipse className="vf-eye" cx="41" cy="27" rx="3.5" ry="4" fill="#1f2937" />
+        <ellipse className="vf-mouth" cx="32" cy="43" rx="7" ry={action === 'mouth_open' ? 6 : 2} fill="#7f1d1d" />
+      </g>
+    </svg>
+  );
+}
+
+function CaptureText({ state, t }: { state: FlowState; t: Catalogue }) {
+  let title = '';
+  let prompt = '';
+  let detail: React.ReactNode = null;
+  switch (state.name) {
+    case 'permission':
+      title = t.ui.permissionTitle;
+      prompt = t.ui.permissionBody;
+      break;
+    case 'loading':
+      title = t.ui.loadingTitle;
+      prompt = t.ui.loadingBody;
+      detail = <Progress value={state.progress} label={t.ui.progress} />;
+      break;
+    case 'align':
+      title = t.ui.alignTitle;
+      prompt = t.align[state.prompt];
+      break;
+    case 'challenge':
+      title = t.ui.challengeTitle(state.index + 1, state.total);
+      prompt = state.prompt ? t.align[state.prompt] : t.challenge[state.action];
+      detail = (
+        <p className="mt-2 text-sm text-slate-700" aria-hidden="true">
+          {t.ui.secondsLeft(state.secondsLeft)}
+        </p>
+      );
+      break;
+    case 'uploading':
+      title = t.ui.uploadingTitle;
+      prompt = state.checking ? t.ui.checkingBody : t.ui.uploadingBody;
+      detail = <Progress value={state.progress} label={t.ui.progress} />;
+      break;
+  }
+  return (
+    <div className="text-center landscape:text-left">
+      <h1 className="text-lg font-semibold text-slate-700">{title}</h1>
+      <p role="status" aria-live="polite" aria-atomic="true" data-prompt={state.name === 'align' ? state.prompt : state.name === 'challenge' ? (state.prompt ?? state.action) : undefined} className="mt-2 min-h-[3.5rem] text-2xl font-bold text-slate-900">
+        {prompt}
+      </p>
+      {detail}
+    </div>
+  );
+}
+
+function Progress({ value, label }: { value: number; label: string }) {
+  const pct = Math.round(value * 100);
+  return (
+    <div className="mt-3">
+      <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} className="h-2 w-full overflow-hidden rounded-full bg-slate-200">
+        <div className="h-full bg-blue-700" style={{ width: `${pct}%`, transition: 'width 150ms linear' }} />
+      </div>
+      <p className="mt-1 text-sm text-slate-700">{pct}%</p>
+    </div>
+  );
+}
+
+function Result({ state, t, onRetry }: { state: Extract<FlowState, { name: 'result' }>; t: Catalogue; onRetry: () => void }) {
+  const passed = state.outcome === 'passed';
+  const title = passed ? t.ui.passedTitle : state.outcome === 'retry' ? t.ui.retryTitle : t.ui.failedTitle;
+  return (
+    <Card>
+      <div role="status" aria-live="polite" data-outcome={state.outcome} data-reason={state.reason ?? ''}>
+        <div className={`mx-auto mb-3 flex h-14 w-14 items-center justify-center rounded-full text-3xl ${passed ? 'bg-green-100 text-green-800' : 'bg-amber-100 text-amber-900'}`} aria-hidden="true">
+          {passed ? '✓' : '!'}
+        </div>
+        <h1 className="text-center text-xl font-semibold">{title}</h1>
+        <p className="mt-3 text-slate-800">{passed ? t.ui.passedBody : reasonMessage(t, state.reason)}</p>
+        {state.outcome === 'retry' && <p className="mt-2 text-slate-800">{t.ui.attemptsLeft(state.attemptsLeft)}</p>}
+        {state.outcome !== 'retry' && <p className="mt-2 text-slate-700">{state.redirectUrl ? t.ui.redirecting : t.ui.noRedirect}</p>}
+      </div>
+      {state.outcome === 'retry' && <Button onClick={onRetry}>{t.ui.tryAgain}</Button>}
+      {state.outcome !== 'retry' && state.redirectUrl && (
+        <a href={state.redirectUrl} rel="noreferrer" className="mt-4 block w-full rounded-xl bg-blue-700 px-4 py-3 text-center font-semibold text-white focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2">
+          {t.ui.continueTo}
+        </a>
+      )}
+    </Card>
+  );
+}
+
+function ErrorScreen({ code, t, onRetry, continueUrl }: { code: keyof Catalogue['errors']; t: Catalogue; onRetry: () => void; continueUrl: string }) {
+  const m = t.errors[code];
+  const canRetry = code !== 'NO_MEDIA_DEVICES' && code !== 'INSECURE_CONTEXT' && code !== 'CAMERA_NOT_FOUND' && code !== 'ATTEMPTS_EXHAUSTED';
+  const elsewhere = code === 'NO_MEDIA_DEVICES' || code === 'CAMERA_NOT_FOUND' || code === 'INSECURE_CONTEXT';
+  return (
+    <Card>
+      <div role="alert" data-error={code}>
+        <h1 className="text-xl font-semibold">{m.title}</h1>
+        <p className="mt-3 text-slate-800">{m.body}</p>
+      </div>
+      {canRetry && <Button onClick={onRetry}>{t.ui.retry}</Button>}
+      {elsewhere && continueUrl && <ContinueElsewhere url={continueUrl} t={t} />}
+    </Card>
+  );
+}
+
+function ContinueElsewhere({ url, t }: { url: string; t: Catalogue }) {
+  const [svg, setSvg] = useState('');
+  const [copied, setCopied] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    let live = true;
+    void import('qrcode').then((q) => q.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })).then((s) => live && setSvg(s));
+    return () => {
+      live = false;
+    };
+  }, [url]);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(url);
+    } catch {
+      // Webviews often lack the clipboard API: select the text so the user can copy it.
+      input.current?.select();
+      document.execCommand?.('copy');
+    }
+    setCopied(true);
+  };
+  return (
+    <div className="mt-4">
+      <input ref={input} readOnly value={url} aria-label={t.ui.copyLink} className="w-full truncate rounded-lg border border-slate-300 px-3 py-2 text-sm text-slate-800" onFocus={(e) => e.currentTarget.select()} />
+      <Button kind="secondary" onClick={copy}>
+        {copied ? t.ui.copied : t.ui.copyLink}
+      </Button>
+      <p className="mt-4 text-sm text-slate-700">{t.ui.qrCaption}</p>
+      {/* The SVG comes from the qrcode library (paths only, no script). */}
+      <div className="mx-auto mt-2 w-44" data-qr dangerouslySetInnerHTML={{ __html: svg }} />
+    </div>
+  );
+}

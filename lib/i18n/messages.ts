@@ -1,0 +1,289 @@
+// The verify page's message catalogues: one typed key → one message per language. Isomorphic
+// (no Node or DOM APIs): the server page and the client flow import it.
+import type { Locale } from './locale';
+import type { TokenState } from '../verification/tokens';
+
+export type LivenessActionName = 'blink' | 'mouth_open' | 'turn_left' | 'turn_right' | 'nod';
+
+/** Failures of the page itself (camera, models, network), each with its own explanation. */
+export type FlowErrorCode =
+  | 'INSECURE_CONTEXT'
+  | 'NO_MEDIA_DEVICES'
+  | 'CAMERA_DENIED'
+  | 'CAMERA_NOT_FOUND'
+  | 'CAMERA_BUSY'
+  | 'CAMERA_FAILED'
+  | 'CAMERA_LOST'
+  | 'MODEL_LOAD_FAILED'
+  | 'NETWORK'
+  | 'UPLOAD_FAILED'
+  | 'ATTEMPTS_EXHAUSTED'
+  | 'SERVER_ERROR';
+
+/** One prompt per unmet capture condition. */
+export type AlignPrompt =
+  | 'NO_FACE'
+  | 'MULTIPLE_FACES'
+  | 'MOVE_CLOSER'
+  | 'MOVE_BACK'
+  | 'CENTER_FACE'
+  | 'FACE_FRONT'
+  | 'LEVEL_HEAD'
+  | 'MORE_LIGHT'
+  | 'LESS_LIGHT'
+  | 'HOLD_STILL'
+  | 'OPEN_EYES'
+  | 'HOLD';
+
+/** Server reason codes (AuditConclusions) as the user reads them. */
+export type ReasonKey =
+  | 'LIVENESS_TIMEOUT'
+  | 'USER_CANCELLED'
+  | 'EVIDENCE_INCOMPLETE'
+  | 'NO_FACE'
+  | 'MULTIPLE_FACES'
+  | 'LOW_QUALITY'
+  | 'LIVENESS_ACTION_NOT_DETECTED'
+  | 'REPLACED_FACE_ATTACK'
+  | 'SPOOF_SUSPECTED'
+  | 'NO_REFERENCE_PHOTO'
+  | 'REFERENCE_PHOTO_NO_FACE'
+  | 'NOT_SAME_PERSON'
+  | 'MAX_ATTEMPTS_EXCEEDED';
+
+export interface Catalogue {
+  token: Record<TokenState, { title: string; body: string }>;
+  ui: {
+    introTitle: string;
+    introSteps: string[];
+    privacyTitle: string;
+    privacyBody: string;
+    start: string;
+    permissionTitle: string;
+    permissionBody: string;
+    loadingTitle: string;
+    loadingBody: string;
+    alignTitle: string;
+    challengeTitle: (k: number, n: number) => string;
+    secondsLeft: (s: number) => string;
+    uploadingTitle: string;
+    uploadingBody: string;
+    checkingBody: string;
+    passedTitle: string;
+    passedBody: string;
+    failedTitle: string;
+    retryTitle: string;
+    attemptsLeft: (n: number) => string;
+    tryAgain: string;
+    continueTo: string;
+    redirecting: string;
+    noRedirect: string;
+    copyLink: string;
+    copied: string;
+    qrCaption: string;
+    retry: string;
+    cameraPreview: string;
+    progress: string;
+  };
+  errors: Record<FlowErrorCode, { title: string; body: string }>;
+  align: Record<AlignPrompt, string>;
+  challenge: Record<LivenessActionName, string>;
+  reasons: Record<ReasonKey, string>;
+  actionNotDetected: (action: LivenessActionName) => string;
+}
+
+const zh: Catalogue = {
+  token: {
+    valid: { title: '实人认证', body: '链接有效。接下来将使用摄像头确认是您本人在操作。' },
+    expired: { title: '链接已过期', body: '此认证链接已超过有效期（30 分钟）。请返回原应用重新发起认证。' },
+    superseded: { title: '链接已失效', body: '您已发起了新的认证，此旧链接不再可用。请使用最新的链接。' },
+    decided: { title: '认证已完成', body: '此认证已经结束，无需重复操作。请返回原应用查看结果。' },
+    unknown: { title: '链接无效', body: '无法识别此认证链接。请确认链接完整，或返回原应用重新发起认证。' },
+  },
+  ui: {
+    introTitle: '实人认证',
+    introSteps: ['打开前置摄像头，把脸放进取景框', '按提示完成几个简单动作（如眨眼、张嘴、转头）', '我们在服务器上再次核验，完成后自动返回'],
+    privacyTitle: '隐私说明',
+    privacyBody: '人脸图像仅用于本次身份核验，加密存储，核验结束后只保留一张人脸照片供发起方查看，其余图像即刻删除。所有处理都在本服务内完成，不会发送给第三方。',
+    start: '开始认证',
+    permissionTitle: '请允许使用摄像头',
+    permissionBody: '浏览器将询问是否允许使用摄像头，请选择“允许”。',
+    loadingTitle: '正在准备',
+    loadingBody: '正在加载人脸检测模型，首次使用可能需要几秒钟。',
+    alignTitle: '请将脸放入框内',
+    challengeTitle: (k, n) => `动作 ${k}/${n}`,
+    secondsLeft: (s) => `剩余 ${s} 秒`,
+    uploadingTitle: '正在上传',
+    uploadingBody: '正在安全上传核验照片，请勿关闭页面。',
+    checkingBody: '正在核验，请稍候…',
+    passedTitle: '认证通过',
+    passedBody: '已确认是您本人。',
+    failedTitle: '认证未通过',
+    retryTitle: '这次没有成功',
+    attemptsLeft: (n) => `还可以再试 ${n} 次。`,
+    tryAgain: '重新开始',
+    continueTo: '返回应用',
+    redirecting: '正在返回应用…',
+    noRedirect: '请返回原应用继续。',
+    copyLink: '复制链接',
+    copied: '已复制',
+    qrCaption: '或用另一台手机扫码继续：',
+    retry: '重试',
+    cameraPreview: '摄像头画面',
+    progress: '进度',
+  },
+  errors: {
+    INSECURE_CONTEXT: { title: '连接不安全', body: '摄像头只能在安全连接（https）下使用。请通过 https 链接打开此页面。' },
+    NO_MEDIA_DEVICES: { title: '当前应用内无法使用摄像头', body: '此页面似乎在应用内置浏览器中打开，无法调用摄像头。请点右上角菜单，选择“在浏览器中打开”；或复制链接到系统浏览器，也可以用另一台手机扫描二维码继续。' },
+    CAMERA_DENIED: { title: '摄像头权限被拒绝', body: '请在浏览器地址栏左侧的锁形图标或“网站设置”中，将摄像头权限改为“允许”，然后点“重试”。在手机上也可能需要在系统设置里允许浏览器使用相机。' },
+    CAMERA_NOT_FOUND: { title: '未找到摄像头', body: '此设备上没有可用的摄像头。请换一台带前置摄像头的手机或电脑继续。' },
+    CAMERA_BUSY: { title: '摄像头正被占用', body: '摄像头可能正被其他应用（视频通话、相机等）使用。请关闭这些应用后点“重试”。' },
+    CAMERA_FAILED: { title: '无法打开摄像头', body: '摄像头启动失败。请重新加载页面，或换一个浏览器再试。' },
+    CAMERA_LOST: { title: '摄像头已断开', body: '摄像头画面中断了。请确认没有其他应用占用摄像头，然后重试。' },
+    MODEL_LOAD_FAILED: { title: '加载失败', body: '人脸检测组件没有加载成功，可能是网络不稳定。请检查网络后重试。' },
+    NETWORK: { title: '网络连接失败', body: '无法连接到认证服务。请检查网络后重试。' },
+    UPLOAD_FAILED: { title: '上传失败', body: '核验照片多次上传失败。请检查网络后重试，已上传的部分不会重复提交。' },
+    ATTEMPTS_EXHAUSTED: { title: '尝试次数已用完', body: '本次认证的尝试次数已用完。请返回原应用重新发起认证。' },
+    SERVER_ERROR: { title: '服务暂时不可用', body: '认证服务出现问题。请稍后重试。' },
+  },
+  align: {
+    NO_FACE: '请将脸放入框内',
+    MULTIPLE_FACES: '画面中只能有一个人',
+    MOVE_CLOSER: '请靠近一点',
+    MOVE_BACK: '请离远一点',
+    CENTER_FACE: '请把脸移到框的中间',
+    FACE_FRONT: '请正对屏幕，不要侧脸',
+    LEVEL_HEAD: '请平视屏幕，不要抬头或低头',
+    MORE_LIGHT: '光线太暗，请到明亮的地方',
+    LESS_LIGHT: '光线太强，请避开强光',
+    HOLD_STILL: '请保持不动',
+    OPEN_EYES: '请睁开眼睛',
+    HOLD: '很好，请保持',
+  },
+  challenge: {
+    blink: '请眨眨眼',
+    mouth_open: '请张张嘴',
+    turn_left: '请向左转头，再转回来',
+    turn_right: '请向右转头，再转回来',
+    nod: '请点点头',
+  },
+  reasons: {
+    LIVENESS_TIMEOUT: '动作没有在规定时间内完成。',
+    USER_CANCELLED: '认证已取消。',
+    EVIDENCE_INCOMPLETE: '核验照片不完整。',
+    NO_FACE: '部分照片中没有检测到人脸，请保持脸在框内。',
+    MULTIPLE_FACES: '照片中出现了不止一个人，请确保只有您一个人在画面中。',
+    LOW_QUALITY: '照片质量不足，请在光线充足处正对屏幕。',
+    LIVENESS_ACTION_NOT_DETECTED: '没有检测到要求的动作。',
+    REPLACED_FACE_ATTACK: '认证过程中人脸发生了变化。',
+    SPOOF_SUSPECTED: '未能确认是真人在镜头前。',
+    NO_REFERENCE_PHOTO: '发起方没有提供用于比对的照片，无法完成认证。',
+    REFERENCE_PHOTO_NO_FACE: '比对照片中没有检测到人脸，无法完成认证。',
+    NOT_SAME_PERSON: '人脸与登记的照片不一致。',
+    MAX_ATTEMPTS_EXCEEDED: '尝试次数已用完。',
+  },
+  actionNotDetected: (a) => `没有检测到“${zh.challenge[a].replace(/^请/, '')}”动作。下次请把动作做得明显一些。`,
+};
+
+const en: Catalogue = {
+  token: {
+    valid: { title: 'Identity verification', body: 'This link is valid. Next, the camera will confirm that it is really you.' },
+    expired: { title: 'Link expired', body: 'This verification link is older than 30 minutes. Go back to the app and start again.' },
+    superseded: { title: 'Link replaced', body: 'A newer verification was started, so this link no longer works. Use the latest link.' },
+    decided: { title: 'Verification finished', body: 'This verification has already ended. Go back to the app to see the result.' },
+    unknown: { title: 'Invalid link', body: 'This verification link is not recognised. Check that it is complete, or start again from the app.' },
+  },
+  ui: {
+    introTitle: 'Identity verification',
+    introSteps: ['Turn on the front camera and put your face in the frame', 'Follow a few simple prompts (blink, open your mouth, turn your head)', 'Our server double-checks, then takes you back'],
+    privacyTitle: 'Privacy',
+    privacyBody: 'Your face images are used only for this verification and stored encrypted. After the check, one face photo is kept for the requesting service; all other images are deleted at once. Everything is processed by this service; nothing is sent to third parties.',
+    start: 'Start',
+    permissionTitle: 'Allow the camera',
+    permissionBody: 'Your browser will ask to use the camera. Choose “Allow”.',
+    loadingTitle: 'Getting ready',
+    loadingBody: 'Loading face detection. The first time can take a few seconds.',
+    alignTitle: 'Put your face in the frame',
+    challengeTitle: (k, n) => `Step ${k} of ${n}`,
+    secondsLeft: (s) => `${s} s left`,
+    uploadingTitle: 'Uploading',
+    uploadingBody: 'Uploading your verification photos securely. Keep this page open.',
+    checkingBody: 'Checking…',
+    passedTitle: 'Verified',
+    passedBody: 'We confirmed it is you.',
+    failedTitle: 'Verification failed',
+    retryTitle: 'That did not work',
+    attemptsLeft: (n) => `You can try ${n} more time${n === 1 ? '' : 's'}.`,
+    tryAgain: 'Try again',
+    continueTo: 'Back to the app',
+    redirecting: 'Taking you back…',
+    noRedirect: 'Go back to the app to continue.',
+    copyLink: 'Copy link',
+    copied: 'Copied',
+    qrCaption: 'Or scan this code with another phone:',
+    retry: 'Retry',
+    cameraPreview: 'Camera preview',
+    progress: 'Progress',
+  },
+  errors: {
+    INSECURE_CONTEXT: { title: 'Connection not secure', body: 'The camera only works over a secure (https) connection. Open this page through an https link.' },
+    NO_MEDIA_DEVICES: { title: 'The camera is not available in this app', body: 'This page seems to be open inside an app’s built-in browser, which cannot use the camera. Use the menu to “Open in browser”, copy the link into your system browser, or scan the code with another phone.' },
+    CAMERA_DENIED: { title: 'Camera access was blocked', body: 'Allow the camera for this site: tap the lock icon next to the address (or Site settings), set Camera to “Allow”, then tap Retry. On a phone, the system settings may also need to allow the browser to use the camera.' },
+    CAMERA_NOT_FOUND: { title: 'No camera found', body: 'This device has no usable camera. Continue on a phone or computer with a front camera.' },
+    CAMERA_BUSY: { title: 'The camera is in use', body: 'Another app (a video call, the camera app) may be using the camera. Close it, then tap Retry.' },
+    CAMERA_FAILED: { title: 'Could not start the camera', body: 'The camera failed to start. Reload the page or try another browser.' },
+    CAMERA_LOST: { title: 'The camera stopped', body: 'The camera feed was interrupted. Make sure no other app is using it, then retry.' },
+    MODEL_LOAD_FAILED: { title: 'Loading failed', body: 'Face detection could not be loaded, possibly because of a weak connection. Check your network and retry.' },
+    NETWORK: { title: 'No connection', body: 'The verification service cannot be reached. Check your network and retry.' },
+    UPLOAD_FAILED: { title: 'Upload failed', body: 'Uploading your photos failed several times. Check your network and retry; parts already uploaded are not sent twice.' },
+    ATTEMPTS_EXHAUSTED: { title: 'No attempts left', body: 'All attempts for this verification have been used. Go back to the app to start again.' },
+    SERVER_ERROR: { title: 'Service unavailable', body: 'The verification service had a problem. Try again in a moment.' },
+  },
+  align: {
+    NO_FACE: 'Put your face in the frame',
+    MULTIPLE_FACES: 'Only one person may be in the picture',
+    MOVE_CLOSER: 'Move closer',
+    MOVE_BACK: 'Move back a little',
+    CENTER_FACE: 'Move your face to the centre',
+    FACE_FRONT: 'Look straight at the screen',
+    LEVEL_HEAD: 'Keep your head level',
+    MORE_LIGHT: 'Too dark: find more light',
+    LESS_LIGHT: 'Too bright: avoid strong light',
+    HOLD_STILL: 'Hold still',
+    OPEN_EYES: 'Keep your eyes open',
+    HOLD: 'Good, hold it',
+  },
+  challenge: {
+    blink: 'Blink your eyes',
+    mouth_open: 'Open your mouth',
+    turn_left: 'Turn your head to your left, then back',
+    turn_right: 'Turn your head to your right, then back',
+    nod: 'Nod your head',
+  },
+  reasons: {
+    LIVENESS_TIMEOUT: 'The action was not completed in time.',
+    USER_CANCELLED: 'The verification was cancelled.',
+    EVIDENCE_INCOMPLETE: 'Some verification photos were missing.',
+    NO_FACE: 'No face was found in some photos. Keep your face in the frame.',
+    MULTIPLE_FACES: 'More than one person was in the picture. Make sure you are alone in the frame.',
+    LOW_QUALITY: 'The photos were not clear enough. Face the screen in good light.',
+    LIVENESS_ACTION_NOT_DETECTED: 'The requested action was not detected.',
+    REPLACED_FACE_ATTACK: 'The face changed during the verification.',
+    SPOOF_SUSPECTED: 'We could not confirm that a live person was in front of the camera.',
+    NO_REFERENCE_PHOTO: 'The requesting service did not provide a photo to compare with, so the verification cannot be completed.',
+    REFERENCE_PHOTO_NO_FACE: 'No face was found in the reference photo, so the verification cannot be completed.',
+    NOT_SAME_PERSON: 'Your face does not match the registered photo.',
+    MAX_ATTEMPTS_EXCEEDED: 'All attempts have been used.',
+  },
+  actionNotDetected: (a) => `We did not see you ${{ blink: 'blink', mouth_open: 'open your mouth', turn_left: 'turn to your left', turn_right: 'turn to your right', nod: 'nod' }[a]}. Make the movement a little clearer next time.`,
+};
+
+export const CATALOGUES: Record<Locale, Catalogue> = { 'zh-CN': zh, en };
+
+/** The user-facing text for a server reason code such as `LIVENESS_ACTION_NOT_DETECTED:blink`. */
+export function reasonMessage(c: Catalogue, reason: string | null | undefined): string {
+  if (!reason) return '';
+  const [key, arg] = reason.split(':') as [ReasonKey, string | undefined];
+  if (key === 'LIVENESS_ACTION_NOT_DETECTED' && arg && arg in c.challenge) return c.actionNotDetected(arg as LivenessActionName);
+  return c.reasons[key] ?? '';
+}

@@ -1,0 +1,354 @@
+import type { AppContext } from '../../context';
+import type { Db } from '../../store/database';
+import type { H5AttemptTable, TaskTable } from '../../store/schema';
+import { getScene, type LivenessAction, type Scene } from '../../store/scenes';
+import { recordAudit } from '../../store/audit';
+import { newId, sha256Hex } from '../../ids';
+import { log } from '../../log';
+import { hashToken, resolveToken } from '../tokens';
+import { putMaterial } from '../materials';
+import { chooseChallenges, perChallengeTimeoutSeconds } from './challenges';
+import { evidenceLayout, isJpeg, MAX_EVIDENCE_BYTES } from './evidence';
+import { H5Error } from './errors';
+import { allowedRedirect } from './redirect';
+import { isRetryable, type ReasonCode } from './reasons';
+import type { Decision } from './decision';
+
+/** An attempt must be finished this long after it started (camera, models, align, challenges). */
+export const ATTEMPT_TTL_MS = 15 * 60 * 1000;
+/** A decision that crashed half-way may be re-claimed after this. */
+const CLAIM_STALE_MS = 2 * 60 * 1000;
+
+export interface StartedAttempt {
+  attemptId: string;
+  seq: number;
+  maxAttempts: number;
+  challenges: LivenessAction[];
+  challengeTimeoutSeconds: number;
+  frames: number;
+  expiresAt: number;
+}
+
+export type OutcomeKind = 'passed' | 'failed' | 'retry';
+
+/** What the page learns once the server has decided (never before). */
+export interface Outcome {
+  outcome: OutcomeKind;
+  reason: ReasonCode | null;
+  attemptsLeft: number;
+  /** Only an allowed redirect target (see redirect.ts), else null. */
+  redirectUrl: string | null;
+}
+
+interface Authed {
+  task: TaskTable;
+  tokenHash: string;
+  scene: Scene;
+}
+
+const TOKEN_ERRORS = { unknown: 'TOKEN_UNKNOWN', expired: 'TOKEN_EXPIRED', superseded: 'TOKEN_SUPERSEDED', decided: 'TOKEN_DECIDED' } as const;
+
+/** The token must be live; an attempt already under way may be completed after the token's own expiry. */
+async function authenticate(ctx: AppContext, token: string, opts: { allowExpired?: boolean } = {}): Promise<Authed> {
+  const r = await resolveToken(ctx.db, token);
+  if (r.state !== 'valid' && !(opts.allowExpired && r.state === 'expired')) throw new H5Error(TOKEN_ERRORS[r.state as keyof typeof TOKEN_ERRORS] ?? 'TOKEN_UNKNOWN');
+  const scene = await getScene(ctx.db, r.task!.biz);
+  if (!scene || !scene.enabled) throw new H5Error('SCENE_UNAVAILABLE');
+  return { task: r.task!, tokenHash: hashToken(token), scene };
+}
+
+async function loadAttempt(db: Db, authed: Authed, attemptId: string): Promise<H5AttemptTable> {
+  const a = await db.selectFrom('h5_attempts').selectAll().where('id', '=', attemptId).executeTakeFirst();
+  if (!a || a.task_id !== authed.task.id || a.token_hash !== authed.tokenHash) throw new H5Error('ATTEMPT_NOT_FOUND');
+  return a;
+}
+
+const actor = (task: TaskTable) => `h5:${task.id}`;
+
+/** For finish/abort: like authenticate(), but a decided token still answers for the attempt that
+ *  decided it, so a retried request gets the stored outcome instead of an error. */
+async function authenticateForAttempt(ctx: AppContext, token: string): Promise<Authed> {
+  try {
+    return await authenticate(ctx, token, { allowExpired: true });
+  } catch (e) {
+    if (e instanceof H5Error && e.code === 'TOKEN_DECIDED') {
+      const r = await resolveToken(ctx.db, token);
+      const scene = r.task ? await getScene(ctx.db, r.task.biz) : null;
+      if (r.task && scene) return { task: r.task, tokenHash: hashToken(token), scene };
+    }
+    throw e;
+  }
+}
+
+/**
+ * Starts an attempt: counts it against maxAttempts, picks the challenges, marks the task in
+ * progress (StatusCode 0) and closes any attempt left open by a reload — in one transaction.
+ */
+export async function startAttempt(ctx: AppContext, token: string, input: { successRedirect?: string | null; failRedirect?: string | null }): Promise<StartedAttempt> {
+  const authed = await authenticate(ctx, token);
+  const { task, scene } = authed;
+  const now = Date.now();
+  const max = scene.settings.maxAttempts;
+  if (task.attempts >= max) {
+    await finalizeWithoutEvidence(ctx, authed, null, 'MAX_ATTEMPTS_EXCEEDED');
+    throw new H5Error('ATTEMPTS_EXHAUSTED');
+  }
+  const challenges = chooseChallenges(scene.settings.liveness.actions, scene.settings.liveness.count);
+  const attempt: H5AttemptTable = {
+    id: newId('at_'),
+    task_id: task.id,
+    token_hash: authed.tokenHash,
+    seq: task.attempts + 1,
+    state: 'open',
+    challenges: JSON.stringify(challenges),
+    success_redirect: allowedRedirect(input.successRedirect, scene.settings.redirectOrigins),
+    fail_redirect: allowedRedirect(input.failRedirect, scene.settings.redirectOrigins),
+    reason: null,
+    decision: null,
+    created_at: now,
+    expires_at: now + ATTEMPT_TTL_MS,
+    claimed_at: null,
+    decided_at: null,
+  };
+  await ctx.db.transaction().execute(async (trx) => {
+    const upd = await trx
+      .updateTable('tasks')
+      .set({ status_code: 0, attempts: task.attempts + 1, version: task.version + 1, updated_at: now })
+      .where('id', '=', task.id)
+      .where('version', '=', task.version)
+      .where('status_code', 'in', [-1, 0])
+      .executeTakeFirst();
+    if (Number(upd.numUpdatedRows) !== 1) throw new H5Error('CONFLICT', 'the task changed while starting an attempt');
+    const stale = await trx.updateTable('h5_attempts').set({ state: 'superseded', reason: 'USER_CANCELLED', decided_at: now }).where('task_id', '=', task.id).where('state', '=', 'open').executeTakeFirst();
+    await trx.insertInto('h5_attempts').values(attempt).execute();
+    await recordAudit(trx, {
+      taskId: task.id,
+      actor: actor(task),
+      event: 'h5.attempt.started',
+      detail: { attemptId: attempt.id, seq: attempt.seq, maxAttempts: max, challenges, closedStale: Number(stale.numUpdatedRows), successRedirect: !!attempt.success_redirect, failRedirect: !!attempt.fail_redirect, redirectRefused: (!!input.successRedirect && !attempt.success_redirect) || (!!input.failRedirect && !attempt.fail_redirect) },
+    });
+  });
+  return {
+    attemptId: attempt.id,
+    seq: attempt.seq,
+    maxAttempts: max,
+    challenges,
+    challengeTimeoutSeconds: perChallengeTimeoutSeconds(scene.settings.liveness.timeoutSeconds, challenges.length),
+    frames: evidenceLayout(challenges).length,
+    expiresAt: attempt.expires_at,
+  };
+}
+
+function requireOpen(a: H5AttemptTable, now = Date.now()): void {
+  if (a.state !== 'open') throw new H5Error('ATTEMPT_CLOSED');
+  if (a.expires_at <= now) throw new H5Error('ATTEMPT_CLOSED', 'the attempt has expired');
+}
+
+/**
+ * Stores one evidence frame (encrypted). Idempotent per (attempt, index): the same bytes again
+ * answer `duplicate: true`; different bytes for a stored index are refused, never swapped in.
+ */
+export async function putEvidence(ctx: AppContext, token: string, attemptId: string, idx: number, data: Buffer): Promise<{ duplicate: boolean }> {
+  const authed = await authenticate(ctx, token, { allowExpired: true });
+  const attempt = await loadAttempt(ctx.db, authed, attemptId);
+  requireOpen(attempt);
+  const slots = evidenceLayout(JSON.parse(attempt.challenges) as LivenessAction[]);
+  const slot = slots.find((s) => s.idx === idx);
+  if (!slot) throw new H5Error('BAD_FRAME_INDEX');
+  if (data.length > MAX_EVIDENCE_BYTES) throw new H5Error('FRAME_TOO_LARGE');
+  if (!isJpeg(data)) throw new H5Error('NOT_JPEG');
+  const sha256 = sha256Hex(data);
+  const existing = await ctx.db.selectFrom('h5_evidence').select(['sha256']).where('attempt_id', '=', attemptId).where('idx', '=', idx).executeTakeFirst();
+  if (existing) {
+    if (existing.sha256 === sha256) return { duplicate: true };
+    throw new H5Error('FRAME_CONFLICT');
+  }
+  const blobKey = await ctx.blobs.put(data);
+  const r = await ctx.db
+    .insertInto('h5_evidence')
+    .values({ attempt_id: attemptId, idx, role: slot.role, action: slot.action, blob_key: blobKey, size: data.length, sha256, created_at: Date.now() })
+    .onConflict((oc) => oc.columns(['attempt_id', 'idx']).doNothing())
+    .executeTakeFirst();
+  if (Number(r.numInsertedOrUpdatedRows ?? 0n) !== 1) {
+    // A concurrent retry of the same frame won the race: keep its row, drop our blob.
+    await ctx.blobs.delete(blobKey);
+    const row = await ctx.db.selectFrom('h5_evidence').select(['sha256']).where('attempt_id', '=', attemptId).where('idx', '=', idx).executeTakeFirst();
+    if (row?.sha256 === sha256) return { duplicate: true };
+    throw new H5Error('FRAME_CONFLICT');
+  }
+  return { duplicate: false };
+}
+
+/** What finish/abort answer for a decided attempt (also on a retried request). */
+function outcomeOf(a: H5AttemptTable, maxAttempts: number): Outcome {
+  const d = JSON.parse(a.decision ?? 'null') as Outcome | null;
+  if (d) return d;
+  return { outcome: 'failed', reason: (a.reason as ReasonCode) ?? null, attemptsLeft: Math.max(0, maxAttempts - a.seq), redirectUrl: a.fail_redirect };
+}
+
+export type Verifier = (ctx: AppContext, task: TaskTable, scene: Scene, challenges: LivenessAction[], evidence: { idx: number; role: string; action: string | null; data: Buffer }[]) => Promise<Decision>;
+
+/**
+ * Decides an attempt: claims it (only one request decides), re-verifies every frame on the
+ * server (`verify`), then writes the outcome to the attempt, the task, the token and the audit
+ * trail in one transaction. A retried request gets the stored outcome again.
+ */
+export async function finishAttempt(ctx: AppContext, token: string, attemptId: string, verify: Verifier): Promise<Outcome> {
+  const authed = await authenticateForAttempt(ctx, token);
+  const attempt = await loadAttempt(ctx.db, authed, attemptId);
+  const max = authed.scene.settings.maxAttempts;
+  if (attempt.decision) return outcomeOf(attempt, max);
+  if (authed.task.status_code === 1 || authed.task.status_code === 2) throw new H5Error('TOKEN_DECIDED');
+  const now = Date.now();
+  const claim = await ctx.db
+    .updateTable('h5_attempts')
+    .set({ state: 'deciding', claimed_at: now })
+    .where('id', '=', attemptId)
+    .where((eb) => eb.or([eb('state', '=', 'open'), eb.and([eb('state', '=', 'deciding'), eb('claimed_at', '<', now - CLAIM_STALE_MS)])]))
+    .executeTakeFirst();
+  if (Number(claim.numUpdatedRows) !== 1) {
+    const again = await loadAttempt(ctx.db, authed, attemptId);
+    if (again.decision) return outcomeOf(again, max);
+    if (again.state === 'deciding') throw new H5Error('DECISION_PENDING');
+    throw new H5Error('ATTEMPT_CLOSED');
+  }
+  if (attempt.expires_at <= now) {
+    return settle(ctx, authed, attempt, { passed: false, reason: 'LIVENESS_TIMEOUT', retryable: true, similarityScore: null, metrics: { livenessMedian: null, livenessThreshold: 0 } }, null);
+  }
+  const challenges = JSON.parse(attempt.challenges) as LivenessAction[];
+  const rows = await ctx.db.selectFrom('h5_evidence').selectAll().where('attempt_id', '=', attemptId).orderBy('idx').execute();
+  const expected = evidenceLayout(challenges);
+  let decision: Decision;
+  let bestFrame: Buffer | null = null;
+  try {
+    if (rows.length !== expected.length || rows.some((r) => !r.blob_key)) {
+      decision = { passed: false, reason: 'EVIDENCE_INCOMPLETE', retryable: true, similarityScore: null, metrics: { livenessMedian: null, livenessThreshold: 0 } };
+    } else {
+      const evidence = await Promise.all(rows.map(async (r) => ({ idx: r.idx, role: r.role, action: r.action, data: await ctx.blobs.get(r.blob_key!) })));
+      bestFrame = evidence.find((e) => e.role === 'best')!.data;
+      decision = await verify(ctx, authed.task, authed.scene, challenges, evidence);
+    }
+  } catch (e) {
+    // Release the claim so a retried finish can decide; nothing on the task changed.
+    await ctx.db.updateTable('h5_attempts').set({ state: 'open', claimed_at: null }).where('id', '=', attemptId).where('state', '=', 'deciding').execute();
+    log.error({ err: (e as Error).message, taskId: authed.task.id }, 'h5 verification failed to run');
+    throw new H5Error('SERVER_ERROR');
+  }
+  return settle(ctx, authed, attempt, decision, bestFrame);
+}
+
+/** The page gave up on an attempt (challenge timeout, cancel): it fails, using up its count. */
+export async function abortAttempt(ctx: AppContext, token: string, attemptId: string, reason: 'LIVENESS_TIMEOUT' | 'USER_CANCELLED'): Promise<Outcome> {
+  const authed = await authenticateForAttempt(ctx, token);
+  const attempt = await loadAttempt(ctx.db, authed, attemptId);
+  if (attempt.decision) return outcomeOf(attempt, authed.scene.settings.maxAttempts);
+  const claim = await ctx.db.updateTable('h5_attempts').set({ state: 'deciding', claimed_at: Date.now() }).where('id', '=', attemptId).where('state', '=', 'open').executeTakeFirst();
+  if (Number(claim.numUpdatedRows) !== 1) throw new H5Error('ATTEMPT_CLOSED');
+  return settle(ctx, authed, attempt, { passed: false, reason, retryable: true, similarityScore: null, metrics: { livenessMedian: null, livenessThreshold: 0 } }, null);
+}
+
+async function settle(ctx: AppContext, authed: Authed, attempt: H5AttemptTable, d: Decision, bestFrame: Buffer | null): Promise<Outcome> {
+  const { scene } = authed;
+  const now = Date.now();
+  const max = scene.settings.maxAttempts;
+  // Re-read: the task may have moved on (another attempt started) since we authenticated.
+  const task = await ctx.db.selectFrom('tasks').selectAll().where('id', '=', authed.task.id).executeTakeFirstOrThrow();
+  const attemptsLeft = Math.max(0, max - task.attempts);
+  const finalFailure = !d.passed && (!d.retryable || attemptsLeft === 0);
+  const kind: OutcomeKind = d.passed ? 'passed' : finalFailure ? 'failed' : 'retry';
+  const outcome: Outcome = {
+    outcome: kind,
+    reason: d.reason,
+    attemptsLeft: kind === 'retry' ? attemptsLeft : 0,
+    redirectUrl: kind === 'passed' ? attempt.success_redirect : kind === 'failed' ? attempt.fail_redirect : null,
+  };
+  const superseded = await ctx.db.selectFrom('h5_attempts').select('id').where('task_id', '=', task.id).where('seq', '>', attempt.seq).executeTakeFirst();
+  const ownsTask = !superseded && task.status_code === 0;
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('h5_attempts')
+      .set({ state: kind === 'retry' ? 'retry' : kind, reason: d.reason, decision: JSON.stringify(outcome), decided_at: now })
+      .where('id', '=', attempt.id)
+      .execute();
+    if (ownsTask && kind !== 'retry') {
+      const upd = await trx
+        .updateTable('tasks')
+        .set({ status_code: d.passed ? 1 : 2, similarity_score: d.similarityScore, audit_conclusions: d.reason, version: task.version + 1, updated_at: now, decided_at: now })
+        .where('id', '=', task.id)
+        .where('version', '=', task.version)
+        .executeTakeFirst();
+      if (Number(upd.numUpdatedRows) !== 1) throw new H5Error('CONFLICT', 'the task changed while deciding');
+      await trx.updateTable('verify_tokens').set({ state: 'used' }).where('task_id', '=', task.id).where('state', '=', 'active').execute();
+      // The captured face becomes the task's FacePic only on a pass: a failed capture must never
+      // become the reference for a later attempt on the same ticket.
+      if (d.passed && bestFrame) await putMaterial(ctx, task.id, 'FacePic', bestFrame, 'image/jpeg', trx);
+    }
+    await recordAudit(trx, {
+      taskId: task.id,
+      actor: actor(task),
+      event: d.passed ? 'h5.passed' : kind === 'failed' ? 'h5.failed' : 'h5.attempt.failed',
+      detail: { attemptId: attempt.id, seq: attempt.seq, reason: d.reason, similarityScore: d.similarityScore, attemptsLeft: outcome.attemptsLeft, ...d.metrics, appliedToTask: ownsTask && kind !== 'retry' },
+    });
+  });
+  await dropEvidenceBlobs(ctx, attempt.id);
+  return outcome;
+}
+
+/** Evidence images are kept only until the decision (data minimisation); rows keep size and digest. */
+async function dropEvidenceBlobs(ctx: AppContext, attemptId: string): Promise<void> {
+  const rows = await ctx.db.selectFrom('h5_evidence').select(['idx', 'blob_key']).where('attempt_id', '=', attemptId).where('blob_key', 'is not', null).execute();
+  await ctx.db.updateTable('h5_evidence').set({ blob_key: null }).where('attempt_id', '=', attemptId).execute();
+  for (const r of rows) await ctx.blobs.delete(r.blob_key!).catch(() => undefined);
+}
+
+/** Attempts are used up with no attempt open to fail: the task fails with the given reason. */
+async function finalizeWithoutEvidence(ctx: AppContext, authed: Authed, lastReason: ReasonCode | null, reason: ReasonCode): Promise<void> {
+  const task = authed.task;
+  const now = Date.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const upd = await trx
+      .updateTable('tasks')
+      .set({ status_code: 2, audit_conclusions: lastReason ?? reason, version: task.version + 1, updated_at: now, decided_at: now })
+      .where('id', '=', task.id)
+      .where('version', '=', task.version)
+      .where('status_code', 'in', [-1, 0])
+      .executeTakeFirst();
+    if (Number(upd.numUpdatedRows) !== 1) return;
+    await trx.updateTable('h5_attempts').set({ state: 'superseded', reason: 'USER_CANCELLED', decided_at: now }).where('task_id', '=', task.id).where('state', '=', 'open').execute();
+    await trx.updateTable('verify_tokens').set({ state: 'used' }).where('task_id', '=', task.id).where('state', '=', 'active').execute();
+    await recordAudit(trx, { taskId: task.id, actor: actor(task), event: 'h5.failed', detail: { reason: lastReason ?? reason } });
+  });
+}
+
+export { isRetryable };
+
+/**
+ * Housekeeping for attempts the page never finished (tab closed, phone locked): once expired
+ * they are closed and their evidence images deleted. Meant to run with the retention job
+ * (lib/verification/retention.ts). Decided attempts already dropped their images in settle().
+ */
+export async function purgeAbandonedAttempts(ctx: AppContext, now = Date.now()): Promise<{ attemptsClosed: number; framesDeleted: number }> {
+  const stale = await ctx.db.selectFrom('h5_attempts').select(['id', 'task_id']).where('state', 'in', ['open', 'deciding']).where('expires_at', '<', now - CLAIM_STALE_MS).limit(500).execute();
+  let framesDeleted = 0;
+  for (const a of stale) {
+    const upd = await ctx.db.updateTable('h5_attempts').set({ state: 'expired', reason: 'LIVENESS_TIMEOUT', decided_at: now }).where('id', '=', a.id).where('state', 'in', ['open', 'deciding']).executeTakeFirst();
+    if (Number(upd.numUpdatedRows) !== 1) continue;
+    await recordAudit(ctx.db, { taskId: a.task_id, actor: 'retention', event: 'h5.attempt.expired', detail: { attemptId: a.id } });
+  }
+  // Any evidence image whose attempt is closed (expired, superseded, aborted) goes.
+  const orphans = await ctx.db
+    .selectFrom('h5_evidence')
+    .innerJoin('h5_attempts', 'h5_attempts.id', 'h5_evidence.attempt_id')
+    .select(['h5_evidence.attempt_id', 'h5_evidence.idx', 'h5_evidence.blob_key'])
+    .where('h5_evidence.blob_key', 'is not', null)
+    .where('h5_attempts.state', 'not in', ['open', 'deciding'])
+    .limit(5000)
+    .execute();
+  for (const o of orphans) {
+    // Row first: a crash leaves an orphan encrypted file, never a row pointing at nothing.
+    await ctx.db.updateTable('h5_evidence').set({ blob_key: null }).where('attempt_id', '=', o.attempt_id).where('idx', '=', o.idx).execute();
+    await ctx.blobs.delete(o.blob_key!).catch(() => undefined);
+    framesDeleted++;
+  }
+  return { attemptsClosed: stale.length, framesDeleted };
+}

@@ -1,0 +1,143 @@
+// The face worker's API: loading, per-frame analysis, disposal. Exposed with comlink by
+// workers/face-worker.ts; everything heavy (tasks-vision, onnxruntime-web, their wasm) lives in
+// the worker so the page's own bundle stays small and the UI thread never waits on inference.
+import { defaultOrtWasmUrl, defaultVisionWasm, modelUrl, type ModelName } from './asset-urls';
+import { FaceBoxDetector } from './detector';
+import { EyeStateModel } from './eyes';
+import { fetchBytes, withRetries } from './fetch-bytes';
+import { FrameAnalyzer } from './frame-analysis';
+import { LandmarkModel } from './landmarks';
+import { LivenessModel } from './liveness';
+import { restrictFetchToOrigins } from './network-guard';
+import { configureOrt, createSession, defaultThreadCount } from './ort-runtime';
+import type { FaceWorkerInfo, FaceWorkerOptions, FrameAnalysis, LoadProgress, LoadStage } from './types';
+
+export interface FaceWorkerApi {
+  /** Loads runtimes and models; resolves when analyze() may be called. Call once per worker. */
+  init(options?: FaceWorkerOptions, onProgress?: (progress: LoadProgress) => void): Promise<FaceWorkerInfo>;
+  /** Analyses one frame. Takes ownership of the (transferred) bitmap and always closes it. */
+  analyze(bitmap: ImageBitmap, timestamp: number): Promise<FrameAnalysis>;
+  /** Anti-spoofing cadence: every Nth frame with a face; 0 disables. */
+  setLivenessEvery(every: number): void;
+  /** Frees models and wasm memory; the worker may then be terminated. */
+  dispose(): Promise<void>;
+}
+
+const DEFAULTS = {
+  livenessEvery: 5,
+  minDetectionConfidence: 0.5,
+  retries: 3,
+  landmarkCropScale: 1,
+} as const;
+
+let analyzer: FrameAnalyzer | null = null;
+// One object for the worker's lifetime: the analyzer reads it per frame, setLivenessEvery edits it.
+const settings = { livenessEvery: DEFAULTS.livenessEvery as number, landmarkCropScale: DEFAULTS.landmarkCropScale as number };
+let models: { detector: FaceBoxDetector; landmarks: LandmarkModel; eyes: EyeStateModel; liveness: LivenessModel } | null = null;
+let initStarted = false;
+
+async function init(options: FaceWorkerOptions = {}, onProgress?: (progress: LoadProgress) => void): Promise<FaceWorkerInfo> {
+  if (initStarted) throw new Error('init() may be called once per worker; start a new worker to retry');
+  initStarted = true;
+  const started = performance.now();
+  const report = (p: LoadProgress) => {
+    // A throwing or closed progress proxy must not abort loading.
+    void Promise.resolve()
+      .then(() => onProgress?.(p))
+      .catch(() => undefined);
+  };
+  const retries = options.retries ?? DEFAULTS.retries;
+  const loadMs = { runtime: 0, detector: 0, landmarks: 0, eyes: 0, liveness: 0, total: 0 } satisfies FaceWorkerInfo['loadMs'];
+  const since = (stage: LoadStage) => {
+    loadMs[stage] = Math.round(performance.now() - started);
+    report({ stage, phase: 'ready' });
+  };
+
+  const download = (name: ModelName) =>
+    withRetries(
+      retries,
+      () => fetchBytes(modelUrl(name, options.modelBaseUrl, options.modelUrls), (p) => report({ stage: name, phase: 'download', ...p })),
+      (attempt, error) => report({ stage: name, phase: 'retry', attempt, message: String(error) }),
+    );
+
+  const threads = options.threads ?? defaultThreadCount();
+  const ortWasmUrl = options.ortWasmUrl ?? defaultOrtWasmUrl();
+  configureOrt(ortWasmUrl, threads);
+  const vision = options.visionWasm ?? defaultVisionWasm();
+  const assetUrls = [ortWasmUrl, vision.loaderUrl, vision.binaryUrl, ...(['detector', 'landmarks', 'eyes', 'liveness'] as const).map((m) => modelUrl(m, options.modelBaseUrl, options.modelUrls))];
+  restrictFetchToOrigins([self.location.origin, ...assetUrls.map((u) => new URL(u, self.location.href).origin)]);
+
+  const startDetector = download('detector').then(async (bytes) => {
+    report({ stage: 'detector', phase: 'compile' });
+    const detector = await withRetries(
+      retries,
+      () =>
+        FaceBoxDetector.create(
+          {
+            loaderUrl: vision.loaderUrl,
+            binaryUrl: vision.binaryUrl,
+            model: bytes,
+            delegate: options.delegate ?? 'CPU',
+            minDetectionConfidence: options.minDetectionConfidence ?? DEFAULTS.minDetectionConfidence,
+          },
+          (from, error) => report({ stage: 'detector', phase: 'fallback', message: `${from} delegate failed: ${String(error)}` }),
+        ),
+      (attempt, error) => report({ stage: 'detector', phase: 'retry', attempt, message: String(error) }),
+    );
+    since('detector');
+    return detector;
+  });
+
+  // ORT sessions are created one after another: the first one starts the wasm runtime, and a
+  // failed runtime start is final in this realm (the client retries with a fresh worker).
+  const startOrt = (async () => {
+    const [landmarkBytes, eyeBytes, livenessBytes] = await Promise.all([download('landmarks'), download('eyes'), download('liveness')]);
+    report({ stage: 'runtime', phase: 'compile' });
+    const landmarks = new LandmarkModel(await createSession(landmarkBytes));
+    since('runtime');
+    since('landmarks');
+    const eyes = new EyeStateModel(await createSession(eyeBytes));
+    since('eyes');
+    const liveness = new LivenessModel(await createSession(livenessBytes));
+    since('liveness');
+    return { landmarks, eyes, liveness };
+  })();
+
+  const [detector, ortModels] = await Promise.all([startDetector, startOrt]);
+  models = { detector, ...ortModels };
+  settings.livenessEvery = Math.max(0, Math.floor(options.livenessEvery ?? settings.livenessEvery));
+  settings.landmarkCropScale = options.landmarkCropScale ?? settings.landmarkCropScale;
+  analyzer = new FrameAnalyzer(models, settings);
+  loadMs.total = Math.round(performance.now() - started);
+  return {
+    threads,
+    crossOriginIsolated: (self as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+    delegate: detector.delegate,
+    livenessEvery: settings.livenessEvery,
+    loadMs,
+  };
+}
+
+async function analyze(bitmap: ImageBitmap, timestamp: number): Promise<FrameAnalysis> {
+  try {
+    if (!analyzer) throw new Error('face worker is not initialised');
+    return await analyzer.analyze(bitmap, timestamp);
+  } finally {
+    bitmap.close();
+  }
+}
+
+function setLivenessEvery(every: number): void {
+  settings.livenessEvery = Math.max(0, Math.floor(every));
+}
+
+async function dispose(): Promise<void> {
+  const current = models;
+  models = null;
+  analyzer = null;
+  if (!current) return;
+  current.detector.close();
+  await Promise.allSettled([current.landmarks.dispose(), current.eyes.dispose(), current.liveness.dispose()]);
+}
+
+export const faceWorkerApi: FaceWorkerApi = { init, analyze, setLivenessEvery, dispose };
