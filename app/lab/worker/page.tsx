@@ -71,7 +71,8 @@ function createLab(): FaceLab {
     errors: [],
     log: [],
     timings: [],
-    crossOriginIsolated: typeof window !== 'undefined' && window.crossOriginIsolated === true,
+    // Set on the client in the effect: the server render must match the first client render.
+    crossOriginIsolated: false,
     fps() {
       const n = lab.log.length;
       if (n < 2) return 0;
@@ -135,7 +136,9 @@ function drawOverlay(canvas: HTMLCanvasElement | null, result: FrameAnalysis) {
   for (const [x, y] of face.keypoints) ctx.fillRect(x - 3, y - 3, 6, 6);
 }
 
-function LiveNumbers({ result, lab }: { result: FrameAnalysis | null; lab: FaceLab | null }) {
+function LiveNumbers({ result }: { result: FrameAnalysis | null }) {
+  // Only rendered with a result, i.e. on the client after the effect created the lab.
+  const lab = typeof window === 'undefined' ? undefined : window.__faceLab;
   if (!result || !lab) return <p className="text-sm text-slate-500">waiting for the first analysed frame…</p>;
   const f = result.face;
   const pct = lab.percentiles();
@@ -170,12 +173,12 @@ export default function WorkerLabPage() {
   const overlayRef = useRef<HTMLCanvasElement>(null);
   const [status, setStatus] = useState('starting');
   const [result, setResult] = useState<FrameAnalysis | null>(null);
-  const [lab, setLab] = useState<FaceLab | null>(null);
 
   useEffect(() => {
+    // Plain mutable diagnostics read by the bench, deliberately outside React state.
     const current = createLab();
+    current.crossOriginIsolated = window.crossOriginIsolated === true;
     window.__faceLab = current;
-    setLab(current);
     const params = new URLSearchParams(window.location.search);
     const num = (key: string) => (params.has(key) ? Number(params.get(key)) : undefined);
     const delegate = params.get('delegate') === 'GPU' ? 'GPU' : undefined;
@@ -225,7 +228,10 @@ export default function WorkerLabPage() {
     Promise.all([workerReady, cameraReady])
       .then(([c, video]) => {
         if (stopped) return;
-        setStatus('running');
+        const info = current.info!;
+        setStatus(
+          `running · crossOriginIsolated=${String(current.crossOriginIsolated)} · ORT threads ${info.threads} · detector ${info.delegate} · loaded in ${info.loadMs.total} ms`,
+        );
         const cameraStart = current.marks.cameraReady!;
         const pump = startFramePump(
           video,
@@ -260,15 +266,13 @@ export default function WorkerLabPage() {
       <h1 className="mb-2 text-lg font-semibold">Face worker lab</h1>
       <p className="mb-4 text-sm" data-testid="status">
         {status}
-        {lab && ` · crossOriginIsolated=${String(lab.crossOriginIsolated)}`}
-        {lab?.info && ` · ORT threads ${lab.info.threads} · detector ${lab.info.delegate} · loaded in ${lab.info.loadMs.total} ms`}
       </p>
       <div className="flex flex-wrap gap-6">
         <div className="relative w-[640px] max-w-full -scale-x-100">
           <video ref={videoRef} className="block w-full" playsInline muted />
           <canvas ref={overlayRef} className="absolute inset-0 h-full w-full" />
         </div>
-        <LiveNumbers result={result} lab={lab} />
+        <LiveNumbers result={result} />
       </div>
     </main>
   );
