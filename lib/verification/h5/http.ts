@@ -1,6 +1,7 @@
 import { getAppContext, type AppContext } from '../../context';
 import { log } from '../../log';
 import { H5Error } from './errors';
+import { readCappedBody } from '../../http/read-capped-body';
 
 /** The page sends its token in this header, never in a URL (URLs end up in logs). */
 export const TOKEN_HEADER = 'x-verify-token';
@@ -43,22 +44,4 @@ export function str(v: unknown, max = 2048): string | undefined {
 }
 
 /** Reads a request body up to `max` bytes, refusing more without buffering it all. */
-export async function readLimitedBody(request: Request, max: number): Promise<Buffer> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > max) throw new H5Error('FRAME_TOO_LARGE');
-  if (!request.body) return Buffer.alloc(0);
-  const reader = request.body.getReader();
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > max) {
-      await reader.cancel().catch(() => undefined);
-      throw new H5Error('FRAME_TOO_LARGE');
-    }
-    chunks.push(Buffer.from(value));
-  }
-  return Buffer.concat(chunks);
-}
+export const readLimitedBody = (request: Request, max: number): Promise<Buffer> => readCappedBody(request, max, () => new H5Error('FRAME_TOO_LARGE'));
