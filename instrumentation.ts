@@ -6,5 +6,8 @@ export async function register() {
   const { scheduleRetention } = await import('./lib/verification/retention');
   const ctx = await getAppContext();
   scheduleRetention(ctx);
+  // Start the face-analysis workers now, so the first request does not wait ~1 s for them.
+  const { getBiometricEngine } = await import('./lib/biometrics');
+  void getBiometricEngine().catch((err: unknown) => log.error({ err: (err as Error).message }, 'face engine failed to start'));
   log.info({ database: ctx.dbKind, where: ctx.dbWhere, publicUrl: ctx.config.publicUrl }, 'open-cloudauth ready');
 }

@@ -52,8 +52,9 @@ export async function embedPairImages(): Promise<Map<string, PairImage>> {
   const engine = await getBiometricEngine();
   const rows = readCsv(path.join(PAIRS_DIR, 'identities.csv'));
   const out = new Map<string, PairImage>();
-  await Promise.all(
-    rows.map(async (r) => {
+  // A few at a time: submitting all images at once would overflow the engine's bounded queue.
+  let next = 0;
+  const work = rows.map((r) => async () => {
       const analysis = await engine.analyze(fs.readFileSync(path.join(PAIRS_DIR, r.file!)), { embed: true });
       out.set(r.file!, {
         file: r.file!,
@@ -62,8 +63,10 @@ export async function embedPairImages(): Promise<Map<string, PairImage>> {
         embedding: analysis.faces[0]?.embedding ?? null,
         analysis,
       });
-    }),
-  );
+  });
+  await Promise.all(Array.from({ length: 8 }, async () => {
+    while (next < work.length) await work[next++]!();
+  }));
   return out;
 }
 

@@ -7,6 +7,7 @@ import { createTestDatabase, postgresAvailable } from '../tests/helpers/postgres
 import { PROVISION, signedParams } from '../tests/helpers/rpc';
 import { ensureBuild } from '../scripts/ensure-build.mjs';
 import { machineLine, percentile, writeResultsSection } from './lib/results';
+import { timedRpcGet } from './lib/http-get';
 
 const DURATION_S = Number(process.env.DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
@@ -22,21 +23,11 @@ async function load(base: string, makePath: () => string, seconds: number): Prom
   let errors = 0;
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
-  const one = () =>
-    new Promise<void>((resolve) => {
-      const t0 = performance.now();
-      const req = http.request({ host: url.hostname, port: url.port, path: makePath(), agent, method: 'GET' }, (res) => {
-        let body = '';
-        res.on('data', (d: Buffer) => (body += d.toString()));
-        res.on('end', () => {
-          latencies.push(performance.now() - t0);
-          if (res.statusCode !== 200 || !body.includes('"Code":"1"')) errors++;
-          resolve();
-        });
-      });
-      req.on('error', () => (errors++, resolve()));
-      req.end();
-    });
+  const one = async () => {
+    const r = await timedRpcGet(agent, url, makePath());
+    latencies.push(r.ms);
+    if (!r.ok) errors++;
+  };
   await Promise.all(Array.from({ length: CONNECTIONS }, async () => { while (performance.now() < deadline) await one(); }));
   agent.destroy();
   return { latencies, errors, elapsed: (performance.now() - started) / 1000 };

@@ -2,7 +2,11 @@ export type BiometricErrorCode =
   | 'IMAGE_TOO_LARGE'
   | 'IMAGE_DIMENSIONS_TOO_LARGE'
   | 'NOT_AN_IMAGE'
-  | 'MODEL_MISSING';
+  | 'MODEL_MISSING'
+  /** More than BIOMETRICS_QUEUE_LIMIT analyses are already waiting for a worker: retry later. */
+  | 'BUSY'
+  /** The analysis worker died or timed out mid-job (it is restarted), or none could be started. */
+  | 'ENGINE_FAILED';
 
 /** A typed failure the API layer maps to a protocol error code; `message` is for logs. */
 export class BiometricError extends Error {
@@ -12,4 +16,9 @@ export class BiometricError extends Error {
     this.name = 'BiometricError';
     this.code = code;
   }
+}
+
+/** True when the image itself is at fault (a caller's bad input), false for engine trouble. */
+export function isImageInputError(e: unknown): e is BiometricError {
+  return e instanceof BiometricError && (e.code === 'IMAGE_TOO_LARGE' || e.code === 'IMAGE_DIMENSIONS_TOO_LARGE' || e.code === 'NOT_AN_IMAGE');
 }

@@ -12,6 +12,8 @@ export function imageErrorToRpc(e: unknown, field: string): unknown {
       return new RpcError('InvalidParam.ImageDimensionsTooLarge', `${field} is larger than 4096 pixels on a side`);
     case 'NOT_AN_IMAGE':
       return new RpcError('InvalidParam.ImageFormatUnsupported', `${field} could not be decoded as an image`);
+    case 'BUSY':
+      return new RpcError('ServiceUnavailable', 'The face engine is busy; retry in a moment');
     default:
       return new RpcError('ServiceUnavailable', 'The face engine is not available; check the server log');
   }

@@ -2,7 +2,7 @@ import type { AppContext } from '../../context';
 import type { TaskTable } from '../../store/schema';
 import type { LivenessAction, Scene } from '../../store/scenes';
 import { getBiometricEngine, type AnalyzedFace, type ImageAnalysis } from '../../biometrics/engine';
-import { BiometricError } from '../../biometrics/errors';
+import { isImageInputError } from '../../biometrics/errors';
 import { countPeople, type FaceFacts, type FrameFacts } from './checks';
 import { decide, type Decision } from './decision';
 import type { EvidenceRole } from './evidence';
@@ -55,7 +55,9 @@ export async function verifyEvidence(
         const main = a.faces[0];
         return { ...base, faceCount: countPeople(a.faces.map((f) => f.box.width)), face: main ? faceFacts(a, main) : undefined };
       } catch (err) {
-        if (err instanceof BiometricError && err.code !== 'MODEL_MISSING') return { ...base, faceCount: 0 };
+        // A frame that is not a usable image counts as a frame without a face; engine trouble
+        // (busy, crashed, models missing) is the server's problem and must not fail the user.
+        if (isImageInputError(err)) return { ...base, faceCount: 0 };
         throw err;
       }
     }),
@@ -67,7 +69,7 @@ export async function verifyEvidence(
       const a = await engine.analyze(refBytes, { embed: true, maxFaces: 1 });
       reference = { face: a.faces[0] ? faceFacts(a, a.faces[0]) : undefined };
     } catch (err) {
-      if (!(err instanceof BiometricError) || err.code === 'MODEL_MISSING') throw err;
+      if (!isImageInputError(err)) throw err;
       reference = { face: undefined };
     }
   }
