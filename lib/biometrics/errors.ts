@@ -18,7 +18,15 @@ export class BiometricError extends Error {
   }
 }
 
+/**
+ * Structural check, not instanceof: Next.js bundles instrumentation and each route separately, so
+ * an engine created by one bundle throws a BiometricError class another bundle does not share.
+ */
+export function isBiometricError(e: unknown): e is BiometricError {
+  return e instanceof Error && e.name === 'BiometricError' && typeof (e as { code?: unknown }).code === 'string';
+}
+
 /** True when the image itself is at fault (a caller's bad input), false for engine trouble. */
 export function isImageInputError(e: unknown): e is BiometricError {
-  return e instanceof BiometricError && (e.code === 'IMAGE_TOO_LARGE' || e.code === 'IMAGE_DIMENSIONS_TOO_LARGE' || e.code === 'NOT_AN_IMAGE');
+  return isBiometricError(e) && (e.code === 'IMAGE_TOO_LARGE' || e.code === 'IMAGE_DIMENSIONS_TOO_LARGE' || e.code === 'NOT_AN_IMAGE');
 }

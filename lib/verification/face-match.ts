@@ -1,10 +1,10 @@
-import { BiometricError, getBiometricEngine, type ImageAnalysis } from '../biometrics';
+import { getBiometricEngine, isBiometricError, type ImageAnalysis } from '../biometrics';
 import { confidenceThresholds, passThresholdForSecurityLevel, similarityScore } from '../biometrics/scores';
 import { RpcError } from '../rpc/errors';
 
 /** Engine failures as the API's documented error codes (the field name tells the partner which image). */
 export function imageErrorToRpc(e: unknown, field: string): unknown {
-  if (!(e instanceof BiometricError)) return e;
+  if (!isBiometricError(e)) return e;
   switch (e.code) {
     case 'IMAGE_TOO_LARGE':
       return new RpcError('InvalidParam.ImageTooLarge', `${field} is larger than 2 MB`);
