@@ -10,6 +10,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
 import { launch, missingPrerequisite, partnerServer, phonePage, screenshot, spoofLoop, still, tempDir, video, watchStates } from './helpers';
 
+/** Landscape phone and desktop, besides the 360×640 portrait every flow runs in. */
+const LAYOUTS = [
+  { name: 'landscape', width: 640, height: 360 },
+  { name: 'desktop', width: 1280, height: 800 },
+] as const;
+
+/** Screenshots the current screen at each layout (full page, so nothing below the fold hides), then restores 360×640. */
+async function layoutShots(page: Page, name: string): Promise<void> {
+  for (const l of LAYOUTS) {
+    await page.setViewportSize({ width: l.width, height: l.height });
+    await new Promise((r) => setTimeout(r, 150));
+    await page.screenshot({ path: path.join(ROOT, 'test-results', 'screens', `${name}-${l.name}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 360, height: 640 });
+}
+
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] H5 e2e flows: ${missing}`);
 
@@ -52,6 +68,13 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
           // keeps the default threshold.
           scene('e2e-turn', ['turn_left', 'turn_right'], { livenessThreshold: 0 }),
           scene('e2e-spoof', ['blink'], { maxAttempts: 1, liveness: { actions: ['blink'], count: 1, timeoutSeconds: 8 } }),
+          // Same v07 clip as the turn scene, same reason for switching the passive anti-spoof
+          // signal off: at ≈70 px upscaled the model scores every frame as a spoof (P(live) ≈
+          // 0.02). The test checks the nod evidence (pitch change) and the identity.
+          scene('e2e-nod', ['nod'], { livenessThreshold: 0 }),
+          // Layout screenshots: a still photo never blinks, so the 8 s challenge times out into a
+          // "try again" result that stays on screen (2 attempts).
+          scene('e2e-layout', ['blink'], { maxAttempts: 2, liveness: { actions: ['blink'], count: 1, timeoutSeconds: 8 } }),
         ],
       },
     });
@@ -241,6 +264,7 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
     const st = await status('e2e-spoof', t.ticket);
     expect(st.StatusCode).toBe(2);
     expect(['LIVENESS_TIMEOUT', 'SPOOF_SUSPECTED', 'LIVENESS_ACTION_NOT_DETECTED:blink']).toContain(st.AuditConclusions);
+    await layoutShots(page, 'layout-result-failed-en');
   }, 150_000);
 
   it('6. camera permission denied → its own screen', async () => {
@@ -313,5 +337,51 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
     expect(page.url().startsWith(server.url)).toBe(true);
     expect(await page.locator('a[href^="http"]').count()).toBe(0);
     expect((await status('e2e-blink', t.ticket)).StatusCode).toBe(1);
+    await layoutShots(page, 'layout-result-passed-en');
   }, 150_000);
+
+  it('4b. nod scene with v07 → passed', async () => {
+    // v07 nods (head up ≈3.5–4.0 s, down ≈4.75–5.25 s; the clip loops every 8.8 s).
+    const ref = still(video(V07), 8.5, tmp);
+    const t = await token('e2e-nod', ref);
+    const target = `${partner.origin}/nod`;
+    const { page, states } = await open(video(V07), 'flow4b-nod', `${t.url}&successRedirect=${encodeURIComponent(target)}`, 'en');
+    const end = await runToEnd(page, 120_000);
+    await states.stop();
+    const st = await status('e2e-nod', t.ticket);
+    expect(end, `states: ${states.seen.join(' → ')}; ${st.AuditConclusions}`).toBe('redirected');
+    expect(page.url()).toBe(target);
+    expect(st.StatusCode).toBe(1);
+    expect(states.seen.some((k) => k.startsWith('challenge-nod'))).toBe(true);
+  }, 180_000);
+
+  for (const locale of ['zh-CN', 'en'] as const) {
+    it(`layout (${locale}): intro, capture and result screens at landscape 640×360 and desktop 1280×800`, async () => {
+      const t = await token('e2e-layout', still(spoofLoop('image_F2_still_loop'), 0.2, tmp));
+      const browser = await launch(spoofLoop('image_F2_still_loop'));
+      browsers.push(browser);
+      const page = await phonePage(browser, locale);
+      await page.goto(t.url);
+      await page.waitForFunction(() => Array.isArray((window as unknown as { __flowHistory?: unknown }).__flowHistory));
+      await layoutShots(page, `layout-intro-${locale}`);
+      // Every layout keeps the Start button reachable without horizontal scrolling.
+      for (const l of LAYOUTS) {
+        await page.setViewportSize({ width: l.width, height: l.height });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      }
+      // A phone in landscape shows the whole intro, Start included, without scrolling.
+      await page.setViewportSize({ width: LAYOUTS[0].width, height: LAYOUTS[0].height });
+      const start = (await page.getByRole('button').first().boundingBox())!;
+      expect(start.y + start.height).toBeLessThanOrEqual(LAYOUTS[0].height);
+      await page.getByRole('button').first().click();
+      await expect.poll(() => page.locator('[data-flow-state]').getAttribute('data-flow-state'), { timeout: 60_000 }).toBe('challenge');
+      await layoutShots(page, `layout-challenge-${locale}`);
+      await expect.poll(() => page.locator('[data-outcome]').getAttribute('data-outcome').catch(() => null), { timeout: 60_000 }).toBe('retry');
+      await layoutShots(page, `layout-result-retry-${locale}`);
+      // The retry button is on screen in landscape too.
+      await page.setViewportSize({ width: LAYOUTS[0].width, height: LAYOUTS[0].height });
+      const retry = (await page.getByRole('button').first().boundingBox())!;
+      expect(retry.y + retry.height).toBeLessThanOrEqual(LAYOUTS[0].height);
+    }, 120_000);
+  }
 });

@@ -176,6 +176,16 @@ describe('action tracker (page)', () => {
     expect(t.step(f({ yaw: 35 }), 66).keep).toBe('peak');
     expect(t.step(f({ yaw: 35 }), 700).done).toBe(true);
   });
+  it('nod: a frontal before, the strongest recognisable peak, done only when the head comes back', () => {
+    const t = new ChallengeTracker('nod', base);
+    expect(t.step(f({ yaw: 40 }), 0).keep).toBe(null); // level but turned away: not a "before"
+    expect(t.step(f({ pitch: 2 }), 33).keep).toBe('before');
+    expect(t.step(f({ pitch: 45 }), 66).keep).toBe('peak'); // first active frame, even if extreme
+    expect(t.step(f({ pitch: 30 }), 100).keep).toBe('peak'); // recognisable: replaces it
+    expect(t.step(f({ pitch: 55 }), 133).keep).toBe(null); // thrown back: kept out
+    expect(t.step(f({ pitch: 50 }), 900)).toMatchObject({ keep: null, done: false }); // held: not done
+    expect(t.step(f({ pitch: 8 }), 1000)).toMatchObject({ keep: 'after', done: true });
+  });
 });
 
 describe('catalogues', () => {

@@ -91,7 +91,11 @@ export function VerifyFlow({ token, locale, successRedirect, failRedirect }: Ver
   const cameraVisible = state.name === 'permission' || state.name === 'loading' || state.name === 'align' || state.name === 'challenge' || state.name === 'uploading';
 
   return (
-    <main lang={locale} data-flow-state={state.name} className="mx-auto flex min-h-dvh w-full max-w-md flex-col px-5 py-6 landscape:max-w-3xl">
+    // Portrait phone first; in landscape the capture screens put the camera beside the text,
+    // the card screens stay at a readable width on a desktop and use the whole width of a phone
+    // in landscape; short screens (360–430 px tall: the [@media(max-height:480px)] classes)
+    // tighten the spacing so the Start button stays on screen.
+    <main lang={locale} data-flow-state={state.name} className={`mx-auto flex min-h-dvh w-full max-w-md flex-col px-5 py-6 [@media(max-height:480px)]:py-2 ${cameraVisible ? 'landscape:max-w-3xl' : '[@media(orientation:landscape)_and_(max-height:480px)]:max-w-3xl [@media(orientation:landscape)_and_(min-height:481px)]:max-w-xl'}`}>
       <div className={cameraVisible ? 'flex flex-1 flex-col gap-5 landscape:flex-row landscape:items-center' : 'hidden'}>
         <CameraView videoRef={videoRef} state={state} t={t} />
         <div className="flex-1">{cameraVisible && <CaptureText state={state} t={t} />}</div>
@@ -127,7 +131,7 @@ function continueLink(token: string, locale: Locale, successRedirect?: string, f
 }
 
 function Card({ children }: { children: React.ReactNode }) {
-  return <div className="rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200">{children}</div>;
+  return <div className={`rounded-2xl bg-white p-6 shadow-sm ring-1 ring-slate-200 [@media(max-height:480px)]:px-5 [@media(max-height:480px)]:py-4`}>{children}</div>;
 }
 
 function Button({ children, onClick, kind = 'primary' }: { children: React.ReactNode; onClick: () => void; kind?: 'primary' | 'secondary' }) {
@@ -136,7 +140,7 @@ function Button({ children, onClick, kind = 'primary' }: { children: React.React
       ? 'bg-blue-700 text-white hover:bg-blue-800 focus-visible:outline-blue-700'
       : 'bg-white text-blue-800 ring-1 ring-blue-700 hover:bg-blue-50 focus-visible:outline-blue-700';
   return (
-    <button type="button" onClick={onClick} className={`mt-4 w-full rounded-xl px-4 py-3 text-base font-semibold focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 ${cls}`}>
+    <button type="button" onClick={onClick} className={`mt-4 [@media(max-height:480px)]:mt-3 w-full rounded-xl px-4 py-3 text-base font-semibold focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 ${cls}`}>
       {children}
     </button>
   );
@@ -146,12 +150,12 @@ function Intro({ t, onStart }: { t: Catalogue; onStart: () => void }) {
   return (
     <Card>
       <h1 className="text-2xl font-semibold">{t.ui.introTitle}</h1>
-      <ol className="mt-4 list-decimal space-y-2 pl-5 text-slate-800">
+      <ol className={`mt-4 list-decimal space-y-2 pl-5 text-slate-800 [@media(max-height:480px)]:mt-2 [@media(max-height:480px)]:space-y-1`}>
         {t.ui.introSteps.map((s) => (
           <li key={s}>{s}</li>
         ))}
       </ol>
-      <section aria-labelledby="privacy-title" className="mt-5 rounded-xl bg-slate-100 p-4 text-sm text-slate-800">
+      <section aria-labelledby="privacy-title" className={`mt-5 rounded-xl bg-slate-100 p-4 text-sm text-slate-800 [@media(max-height:480px)]:mt-3 [@media(max-height:480px)]:py-3`}>
         <h2 id="privacy-title" className="font-semibold">
           {t.ui.privacyTitle}
         </h2>
@@ -279,9 +283,9 @@ function Result({ state, t, onRetry }: { state: Extract<FlowState, { name: 'resu
           {passed ? '✓' : '!'}
         </div>
         <h1 className="text-center text-xl font-semibold">{title}</h1>
-        <p className="mt-3 text-slate-800">{passed ? t.ui.passedBody : reasonMessage(t, state.reason)}</p>
-        {state.outcome === 'retry' && <p className="mt-2 text-slate-800">{t.ui.attemptsLeft(state.attemptsLeft)}</p>}
-        {state.outcome !== 'retry' && <p className="mt-2 text-slate-700">{state.redirectUrl ? t.ui.redirecting : t.ui.noRedirect}</p>}
+        <p className="mt-3 text-center text-slate-800">{passed ? t.ui.passedBody : reasonMessage(t, state.reason)}</p>
+        {state.outcome === 'retry' && <p className="mt-2 text-center text-slate-800">{t.ui.attemptsLeft(state.attemptsLeft)}</p>}
+        {state.outcome !== 'retry' && <p className="mt-2 text-center text-slate-700">{state.redirectUrl ? t.ui.redirecting : t.ui.noRedirect}</p>}
       </div>
       {state.outcome === 'retry' && <Button onClick={onRetry}>{t.ui.tryAgain}</Button>}
       {state.outcome !== 'retry' && state.redirectUrl && (

@@ -21,7 +21,14 @@ export const CHALLENGE_RULES = {
   /** Mouth aspect ratio is scale-free: a closed mouth is near 0 whatever the face. */
   mouth_open: { neutralMaxMar: 0.15, activeMinMar: 0.45, activeMinRise: 0.3 },
   turn: { neutralMaxDelta: 8, activeMinDelta: 25, activeMinAbs: 15 },
-  nod: { neutralMaxDelta: 6, activeMinDelta: 20 },
+  /**
+   * A nod is a movement and back, like a blink: it ends when the head returns (pitch within
+   * returnMaxDelta of the "before" frame), so the "after" frame is near-frontal. The peak kept is
+   * the strongest frame up to peakMaxDelta: a face tipped much further (head thrown back)
+   * is hard to recognise and would fail the server's same-person check (measured on v07: the
+   * server's similarity to a frontal frame falls from ≈93 at 50° of pitch to ≈80 at 54°).
+   */
+  nod: { neutralMaxDelta: 6, neutralMaxYawDelta: 15, activeMinDelta: 20, peakMaxDelta: 35, returnMaxDelta: 10 },
   /** A held movement (head turned, mouth open) counts once held this long; a blink must reopen. */
   holdMs: 500,
 } as const;
@@ -80,7 +87,8 @@ export class ChallengeTracker {
       case 'turn_right':
         return Math.abs(f.pose.yaw - b.yaw) <= CHALLENGE_RULES.turn.neutralMaxDelta;
       case 'nod':
-        return Math.abs(f.pose.pitch - b.pitch) <= CHALLENGE_RULES.nod.neutralMaxDelta;
+        // Facing the camera, not just level: the "before" frame is compared with the best frame.
+        return Math.abs(f.pose.pitch - b.pitch) <= CHALLENGE_RULES.nod.neutralMaxDelta && Math.abs(f.pose.yaw - b.yaw) <= CHALLENGE_RULES.nod.neutralMaxYawDelta;
     }
   }
 
@@ -128,6 +136,20 @@ export class ChallengeTracker {
       return { keep: null, done: false, progress: this.before ? 0.3 : 0 };
     }
     const m = this.active(f, this.before!);
+    if (this.action === 'nod') {
+      const N = CHALLENGE_RULES.nod;
+      // Stronger but still recognisable: move the peak up to peakMaxDelta, never beyond it (and
+      // away from a first active frame that was already beyond it, at a low frame rate).
+      if (m.active && m.strength <= N.peakMaxDelta && (m.strength > this.peak || this.peak > N.peakMaxDelta)) {
+        this.peak = m.strength;
+        return { keep: 'peak', done: false, progress: 0.7 };
+      }
+      if (Math.abs(f.pose.pitch - this.before!.pose.pitch) <= N.returnMaxDelta) {
+        this.phase = 'done';
+        return { keep: 'after', done: true, progress: 1 };
+      }
+      return { keep: null, done: false, progress: 0.8 };
+    }
     if (m.active && m.strength > this.peak) {
       this.peak = m.strength;
       return { keep: 'peak', done: false, progress: 0.7 };
