@@ -2,6 +2,9 @@ import type { AppContext } from '../context';
 import { claimNonce, purgeExpiredNonces } from '../store/nonces';
 import { RpcError } from './errors';
 import { signatureMatches, signV1 } from './signature-v1';
+import { acs3CanonicalRequest, signAcs3 } from './signature-v3';
+import type { RpcRequest } from './request';
+import { sha256Hex } from '../ids';
 
 /** Requests are accepted within ±15 minutes of our clock; nonces are remembered that long. */
 export const TIMESTAMP_WINDOW_MS = 15 * 60 * 1000;
@@ -40,13 +43,49 @@ export async function authenticateV1(ctx: AppContext, method: string, params: Re
   const ts = parseTimestamp(required(params, 'Timestamp'));
   if (Math.abs(ts - now) > TIMESTAMP_WINDOW_MS) throw new RpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired (allowed skew ±15 minutes).');
 
+  const secret = await secretOf(ctx, accessKeyId);
+  if (!signatureMatches(signV1(method, params, secret), signature)) {
+    throw new RpcError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.');
+  }
+  await claim(ctx, accessKeyId, nonce, ts, now);
+  return accessKeyId;
+}
+
+async function secretOf(ctx: AppContext, accessKeyId: string): Promise<string> {
   const key = await ctx.accessKeys.lookup(accessKeyId);
   if (!key) throw new RpcError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
   if (!key.enabled) throw new RpcError('InvalidAccessKeyId.Inactive', 'Specified access key is disabled.');
-  const expected = signV1(method, params, key.secret);
-  if (!signatureMatches(expected, signature)) {
+  return key.secret;
+}
+
+/** Headers an ACS3 signature must cover, or parts of the request could be changed unsigned. */
+const ACS3_REQUIRED_SIGNED = ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
+
+/** Verifies an ACS3-HMAC-SHA256 request (the 2019+ SDKs) and claims its nonce. */
+export async function authenticateAcs3(ctx: AppContext, req: RpcRequest, now = Date.now()): Promise<string> {
+  const auth = req.acs3!;
+  for (const h of ACS3_REQUIRED_SIGNED) {
+    if (!auth.signedHeaders.includes(h)) throw new RpcError('IncompleteSignature', `The signature must cover the ${h} header`);
+    if (!req.headers.get(h)) throw new RpcError('MissingParameter', `The header "${h}" that is mandatory for processing this request is not supplied.`);
+  }
+  const nonce = req.headers.get('x-acs-signature-nonce')!;
+  if (nonce.length > 128) throw new RpcError('InvalidParameter', 'x-acs-signature-nonce is longer than 128 characters');
+  const ts = parseTimestamp(req.headers.get('x-acs-date')!);
+  if (Math.abs(ts - now) > TIMESTAMP_WINDOW_MS) throw new RpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired (allowed skew ±15 minutes).');
+  const payloadHash = sha256Hex(req.body);
+  if (payloadHash !== req.headers.get('x-acs-content-sha256')!.toLowerCase()) {
+    throw new RpcError('SignatureDoesNotMatch', 'The request body does not match x-acs-content-sha256.');
+  }
+  const secret = await secretOf(ctx, auth.accessKeyId);
+  const canonical = acs3CanonicalRequest({ method: req.method, path: req.url.pathname, query: req.url.searchParams, headers: req.headers, signedHeaders: auth.signedHeaders, payloadHash });
+  if (!signatureMatches(signAcs3(canonical, secret), auth.signature)) {
     throw new RpcError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.');
   }
+  await claim(ctx, auth.accessKeyId, nonce, ts, now);
+  return auth.accessKeyId;
+}
+
+async function claim(ctx: AppContext, accessKeyId: string, nonce: string, ts: number, now: number): Promise<void> {
   // The nonce must outlive every timestamp that could still be accepted with it.
   if (!(await claimNonce(ctx.db, accessKeyId, nonce, ts + TIMESTAMP_WINDOW_MS + 60_000))) {
     throw new RpcError('SignatureNonceUsed', 'Specified signature nonce was used already.');
@@ -55,5 +94,4 @@ export async function authenticateV1(ctx: AppContext, method: string, params: Re
     lastPurge = now;
     void purgeExpiredNonces(ctx.db, now).catch(() => undefined);
   }
-  return accessKeyId;
 }

@@ -3,9 +3,9 @@ import { getAppContext } from '../context';
 import { ACTIONS } from '../actions';
 import { log } from '../log';
 import { newRequestId } from '../ids';
-import { authenticateV1 } from './authenticate';
+import { authenticateAcs3, authenticateV1 } from './authenticate';
 import { RpcError } from './errors';
-import { readRpcParams } from './request';
+import { readRpcRequest } from './request';
 import { pickFormat, render, type ResponseFormat } from './response-format';
 
 /** API versions of Cloudauth whose RPC actions we serve; anything else is a client mistake. */
@@ -19,8 +19,10 @@ export async function handleRpc(request: Request): Promise<Response> {
   const started = performance.now();
   try {
     if (request.method !== 'GET' && request.method !== 'POST') throw new RpcError('UnsupportedHTTPMethod', `HTTP method ${request.method} is not supported; use GET or POST`);
-    const params = await readRpcParams(request);
-    format = pickFormat(params.Format);
+    const req = await readRpcRequest(request);
+    const { params } = req;
+    // The ACS3 SDKs expect JSON and send no Format; RPC 1.0 clients get Aliyun's XML default.
+    format = pickFormat(params.Format ?? (req.acs3 ? 'JSON' : undefined));
     action = params.Action ?? '';
     if (!action) throw new RpcError('MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
     const def = ACTIONS.get(action);
@@ -29,7 +31,7 @@ export async function handleRpc(request: Request): Promise<Response> {
     if (!version) throw new RpcError('MissingParameter', 'The input parameter "Version" that is mandatory for processing this request is not supplied.');
     if (!VERSIONS.has(version)) throw new RpcError('InvalidVersion', `Specified version ${version} is not supported.`);
     const ctx = await getAppContext();
-    const accessKeyId = await authenticateV1(ctx, request.method, params);
+    const accessKeyId = req.acs3 ? await authenticateAcs3(ctx, req) : await authenticateV1(ctx, request.method, params);
     const parsed = def.params.safeParse(params);
     if (!parsed.success) throw paramError(parsed.error);
     const data = await def.run(ctx, parsed.data, { accessKeyId, requestId });
