@@ -1,7 +1,11 @@
 // Signed GetStatus and GetVerifyToken over loopback with 50 concurrent keep-alive connections,
 // on SQLite and on PostgreSQL, against the real built app (`next start`).
 // Run: npx tsx bench/rpc-throughput.ts   (DURATION_S=10 CONNECTIONS=50 to change the load)
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { startServer } from '../tests/helpers/server';
 import { createTestDatabase, postgresAvailable } from '../tests/helpers/postgres';
 import { PROVISION, signedParams } from '../tests/helpers/rpc';
@@ -33,6 +37,42 @@ async function load(base: string, makePath: () => string, seconds: number): Prom
   return { latencies, errors, elapsed: (performance.now() - started) / 1000 };
 }
 
+/** wrk (Debian package) when installed: a C load generator leaves the 2 cores to the server. */
+const WRK = (() => {
+  try {
+    return execFileSync('which', ['wrk'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+})();
+
+// One wrk thread (so every request takes the next pre-signed, single-use nonce), many connections.
+const WRK_SCRIPT = `local paths = {}
+for line in io.lines(os.getenv("WRK_PATHS")) do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[((i - 1) % #paths) + 1])
+end`;
+
+function loadWithWrk(base: string, paths: string[], seconds: number): { rps: number; p50: number; p99: number; requests: number; errors: number } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wrk-'));
+  fs.writeFileSync(path.join(dir, 'paths.txt'), paths.join('\n'));
+  fs.writeFileSync(path.join(dir, 'script.lua'), WRK_SCRIPT);
+  const r = spawnSync(WRK!, ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-s', path.join(dir, 'script.lua'), base], { env: { ...process.env, WRK_PATHS: path.join(dir, 'paths.txt') }, encoding: 'utf8' });
+  fs.rmSync(dir, { recursive: true, force: true });
+  const out = r.stdout;
+  const ms = (label: string) => {
+    const m = new RegExp(`^\\s*${label}%\\s+([\\d.]+)(us|ms|s)`, 'm').exec(out);
+    if (!m) return NaN;
+    return Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1);
+  };
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
+  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) + Number(/Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out)?.slice(1).reduce((a, b) => a + Number(b), 0) ?? 0);
+  if (requests > paths.length) throw new Error('wrk ran out of pre-signed requests; raise the count');
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0), p50: ms('50'), p99: ms('99'), requests, errors };
+}
+
 /** Signing happens before the clock starts so the load generator measures the server, not itself. */
 function presigned(count: number, make: (i: number) => Record<string, string>): () => string {
   const paths = Array.from({ length: count }, (_, i) => `/?${new URLSearchParams(make(i))}`);
@@ -44,7 +84,7 @@ async function run(dbName: string, env: Record<string, string>): Promise<Result[
   const server = await startServer({ env: { ...env, LOG_LEVEL: 'warn' }, provision: PROVISION, workers: WORKERS });
   const results: Result[] = [];
   try {
-    const expected = Math.ceil(DURATION_S * 4000);
+    const expected = Math.ceil(DURATION_S * 5000);
     const ticket = 'bench-ticket';
     const tokenPaths = presigned(expected, (i) => signedParams('GetVerifyToken', { Biz: 'demo-h5', TicketId: `bench-${dbName}-${i}`, Binding: JSON.stringify({ Name: '张三', IdentificationNumber: '11010519491231002X' }) }));
     await load(server.url, presigned(2000, () => signedParams('GetStatus', { Biz: 'demo-h5', TicketId: ticket })), 2); // warm-up
@@ -52,9 +92,14 @@ async function run(dbName: string, env: Record<string, string>): Promise<Result[
       ['GetStatus', presigned(expected, () => signedParams('GetStatus', { Biz: 'demo-h5', TicketId: ticket }))],
       ['GetVerifyToken', tokenPaths],
     ] as const) {
-      const r = await load(server.url, makePath, DURATION_S);
-      const sorted = r.latencies.sort((a, b) => a - b);
-      const res = { db: dbName, action, requests: sorted.length, errors: r.errors, rps: sorted.length / r.elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+      let res: Result;
+      if (WRK) {
+        res = { db: dbName, action, ...loadWithWrk(server.url, Array.from({ length: expected }, makePath), DURATION_S) };
+      } else {
+        const r = await load(server.url, makePath, DURATION_S);
+        const sorted = r.latencies.sort((a, b) => a - b);
+        res = { db: dbName, action, requests: sorted.length, errors: r.errors, rps: sorted.length / r.elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+      }
       console.log(`${dbName.padEnd(10)} ${action.padEnd(15)} ${res.rps.toFixed(0).padStart(6)} req/s  p50 ${res.p50.toFixed(1)} ms  p99 ${res.p99.toFixed(1)} ms  errors ${res.errors}/${res.requests}`);
       results.push(res);
     }
@@ -78,7 +123,7 @@ async function main() {
   const rows = all.map((r) => `| ${r.db} | ${r.action} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.errors} / ${r.requests} |`);
   writeResultsSection(
     'rpc-throughput',
-    `## RPC throughput (bench/rpc-throughput.ts)\n\n${machineLine()}; ${CONNECTIONS} concurrent keep-alive connections over loopback, ${DURATION_S} s per row, signed GET requests (signed before the clock starts), \`npm start\` with WEB_CONCURRENCY=${WORKERS} server processes; the load generator runs on the same 2 cores.\nTargets: GetStatus ≥ 1,000 req/s with p99 ≤ 50 ms; GetVerifyToken ≥ 500 req/s.\n\n| database | action | req/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|\n${rows.join('\n')}`,
+    `## RPC throughput (bench/rpc-throughput.ts)\n\n${machineLine()}; ${CONNECTIONS} concurrent keep-alive connections over loopback, ${DURATION_S} s per row, signed GET requests (signed before the clock starts), \`npm start\` with WEB_CONCURRENCY=${WORKERS} server processes; load generator: ${WRK ? 'wrk (1 thread)' : 'Node http (no wrk installed)'}, on the same 2 cores.\nTargets: GetStatus ≥ 1,000 req/s with p99 ≤ 50 ms; GetVerifyToken ≥ 500 req/s.\n\n| database | action | req/s | p50 ms | p99 ms | errors |\n|---|---|---|---|---|---|\n${rows.join('\n')}`,
   );
 }
 
