@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm start`: prepare models, build when the sources changed since the last build, then serve
-// with WEB_CONCURRENCY `next start` processes sharing one port (node:cluster).
+// with WEB_CONCURRENCY server processes (scripts/serve.mjs) sharing one port (node:cluster).
 import cluster from 'node:cluster';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureBuild, nextBin, root } from './ensure-build.mjs';
+import { ensureBuild, root } from './ensure-build.mjs';
 
 for (const script of ['prepare-models.mjs', 'prepare-browser-models.mjs']) {
   const file = path.join(root, 'scripts', script);
@@ -26,13 +26,9 @@ try {
 
 const port = process.env.PORT ?? '3000';
 const workers = Math.max(1, Number.parseInt(process.env.WEB_CONCURRENCY ?? '1', 10) || 1);
-// A GET carrying a base64 Binding of ~200 KB needs a larger header limit than Node's 16 KB.
-const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --max-http-header-size=262144`.trim();
-
-// Workers run Next's own CLI; their listen() calls are shared through this primary. Keep idle
-// connections longer than clients' pools do, so a pooled socket is never closed under a client.
-cluster.setupPrimary({ exec: nextBin, args: ['start', '-p', port, '--keepAliveTimeout', '65000'], cwd: root });
-const env = { NODE_OPTIONS: nodeOptions, PORT: port };
+// Each worker runs scripts/serve.mjs; their listen() calls are shared through this primary.
+cluster.setupPrimary({ exec: path.join(root, 'scripts', 'serve.mjs'), cwd: root });
+const env = { PORT: port };
 let stopping = false;
 
 const fork = () => cluster.fork(env);

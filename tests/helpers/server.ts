@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
-const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,7 +29,7 @@ export interface RunningServer {
 }
 
 /**
- * Starts the real built app (`next start`) as a child process, exactly as `npm start` serves it,
+ * Starts the real built app (scripts/serve.mjs) as a child process, exactly as `npm start` serves it,
  * with its own DATA_DIR and the given environment. The build is made once by tests/global-setup.ts.
  */
 export async function startServer(opts: { env?: Record<string, string>; provision?: unknown; dataDir?: string; workers?: number } = {}): Promise<RunningServer> {
@@ -53,11 +52,12 @@ export async function startServer(opts: { env?: Record<string, string>; provisio
   let child: ChildProcess | null = null;
   let out = '';
   const launch = async () => {
-    // workers > 1: through scripts/start.mjs (what `npm start` runs), a cluster of `next start` processes.
-    const args = opts.workers ? [path.join(ROOT, 'scripts', 'start.mjs')] : [NEXT_BIN, 'start', '-p', String(port), '-H', '127.0.0.1', '--keepAliveTimeout', '65000'];
+    // One scripts/serve.mjs process (what each `npm start` worker runs); workers > 1: the whole
+    // scripts/start.mjs cluster.
+    const args = [path.join(ROOT, 'scripts', opts.workers ? 'start.mjs' : 'serve.mjs')];
     child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, ...env, ...(opts.workers ? { WEB_CONCURRENCY: String(opts.workers) } : {}), NODE_OPTIONS: '--max-http-header-size=262144' },
+      env: { ...process.env, ...env, HOSTNAME_BIND: '127.0.0.1', ...(opts.workers ? { WEB_CONCURRENCY: String(opts.workers) } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
