@@ -14,7 +14,8 @@ export interface PipelineModels {
   detector: FaceBoxDetector;
   landmarks: LandmarkModel;
   eyes: EyeStateModel;
-  liveness: LivenessModel;
+  /** Null when the worker was started with livenessEvery 0 (the model is then never downloaded). */
+  liveness: LivenessModel | null;
 }
 
 export interface PipelineSettings {
@@ -88,8 +89,9 @@ export class FrameAnalyzer {
       const t5 = performance.now();
       Object.assign(timings, { landmarks: t3 - t2, eyes: t4 - t3, quality: t5 - t4 });
       const every = this.settings.livenessEvery;
-      if (every > 0 && this.faceFrames++ % every === 0) {
-        face.liveness = await this.models.liveness.run(frame, crop);
+      const liveness = this.models.liveness;
+      if (liveness && every > 0 && this.faceFrames++ % every === 0) {
+        face.liveness = await liveness.run(frame, crop);
         timings.liveness = performance.now() - t5;
       }
       result.face = face;

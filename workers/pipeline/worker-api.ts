@@ -33,7 +33,7 @@ const DEFAULTS = {
 let analyzer: FrameAnalyzer | null = null;
 // One object for the worker's lifetime: the analyzer reads it per frame, setLivenessEvery edits it.
 const settings = { livenessEvery: DEFAULTS.livenessEvery as number, landmarkCropScale: DEFAULTS.landmarkCropScale as number };
-let models: { detector: FaceBoxDetector; landmarks: LandmarkModel; eyes: EyeStateModel; liveness: LivenessModel } | null = null;
+let models: { detector: FaceBoxDetector; landmarks: LandmarkModel; eyes: EyeStateModel; liveness: LivenessModel | null } | null = null;
 let initStarted = false;
 
 async function init(options: FaceWorkerOptions = {}, onProgress?: (progress: LoadProgress) => void): Promise<FaceWorkerInfo> {
@@ -60,6 +60,9 @@ async function init(options: FaceWorkerOptions = {}, onProgress?: (progress: Loa
       (attempt, error) => report({ stage: name, phase: 'retry', attempt, message: String(error) }),
     );
 
+  // A page that never asks for passive anti-spoofing (the verify page leaves it to the server)
+  // does not download the 1.7 MB liveness model at all.
+  const wantLiveness = (options.livenessEvery ?? DEFAULTS.livenessEvery) > 0;
   const threads = options.threads ?? defaultThreadCount();
   const ortWasmUrl = options.ortWasmUrl ?? defaultOrtWasmUrl();
   configureOrt(ortWasmUrl, threads);
@@ -91,14 +94,14 @@ async function init(options: FaceWorkerOptions = {}, onProgress?: (progress: Loa
   // ORT sessions are created one after another: the first one starts the wasm runtime, and a
   // failed runtime start is final in this realm (the client retries with a fresh worker).
   const startOrt = (async () => {
-    const [landmarkBytes, eyeBytes, livenessBytes] = await Promise.all([download('landmarks'), download('eyes'), download('liveness')]);
+    const [landmarkBytes, eyeBytes, livenessBytes] = await Promise.all([download('landmarks'), download('eyes'), wantLiveness ? download('liveness') : null]);
     report({ stage: 'runtime', phase: 'compile' });
     const landmarks = new LandmarkModel(await createSession(landmarkBytes));
     since('runtime');
     since('landmarks');
     const eyes = new EyeStateModel(await createSession(eyeBytes));
     since('eyes');
-    const liveness = new LivenessModel(await createSession(livenessBytes));
+    const liveness = livenessBytes ? new LivenessModel(await createSession(livenessBytes)) : null;
     since('liveness');
     return { landmarks, eyes, liveness };
   })();
@@ -128,6 +131,7 @@ async function analyze(bitmap: ImageBitmap, timestamp: number): Promise<FrameAna
 }
 
 function setLivenessEvery(every: number): void {
+  if (every > 0 && models && !models.liveness) throw new Error('the liveness model was not loaded (init with livenessEvery > 0)');
   settings.livenessEvery = Math.max(0, Math.floor(every));
 }
 
@@ -137,7 +141,7 @@ async function dispose(): Promise<void> {
   analyzer = null;
   if (!current) return;
   current.detector.close();
-  await Promise.allSettled([current.landmarks.dispose(), current.eyes.dispose(), current.liveness.dispose()]);
+  await Promise.allSettled([current.landmarks.dispose(), current.eyes.dispose(), current.liveness?.dispose()]);
 }
 
 export const faceWorkerApi: FaceWorkerApi = { init, analyze, setLivenessEvery, dispose };
