@@ -104,11 +104,16 @@ export function createController(opts: ControllerOptions): CaptureController {
     await new Promise<void>((resolve) => (v.requestVideoFrameCallback ? v.requestVideoFrameCallback(() => resolve()) : requestAnimationFrame(() => resolve())));
   }
 
+  let lastMediaTime = -1;
+
   /** One analysed frame at a time: the newest camera frame when the worker is free. */
   async function nextFrame(gen: number): Promise<Frame> {
     for (;;) {
       if (gen !== generation || disposed) throw new Cancelled();
-      await nextVideoFrame();
+      // Wait for a new camera frame only when none arrived while the last one was analysed:
+      // waiting unconditionally left the worker idle for up to a frame interval every time.
+      if (video.currentTime === lastMediaTime) await nextVideoFrame();
+      lastMediaTime = video.currentTime;
       if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) continue;
       const time = performance.now();
       const bitmap = await createImageBitmap(video);
