@@ -2,6 +2,7 @@
 // (no Node or DOM APIs): the server page and the client flow import it.
 import type { Locale } from './locale';
 import type { TokenState } from '../verification/tokens';
+import type { ReasonCode } from '../verification/h5/reasons';
 
 export type LivenessActionName = 'blink' | 'mouth_open' | 'turn_left' | 'turn_right' | 'nod';
 
@@ -35,21 +36,8 @@ export type AlignPrompt =
   | 'OPEN_EYES'
   | 'HOLD';
 
-/** Server reason codes (AuditConclusions) as the user reads them. */
-export type ReasonKey =
-  | 'LIVENESS_TIMEOUT'
-  | 'USER_CANCELLED'
-  | 'EVIDENCE_INCOMPLETE'
-  | 'NO_FACE'
-  | 'MULTIPLE_FACES'
-  | 'LOW_QUALITY'
-  | 'LIVENESS_ACTION_NOT_DETECTED'
-  | 'REPLACED_FACE_ATTACK'
-  | 'SPOOF_SUSPECTED'
-  | 'NO_REFERENCE_PHOTO'
-  | 'REFERENCE_PHOTO_NO_FACE'
-  | 'NOT_SAME_PERSON'
-  | 'MAX_ATTEMPTS_EXCEEDED';
+/** Server reason codes (AuditConclusions) as the user reads them: the action-specific codes share one message. */
+export type ReasonKey = Exclude<ReasonCode, `LIVENESS_ACTION_NOT_DETECTED:${string}`> | 'LIVENESS_ACTION_NOT_DETECTED';
 
 export interface Catalogue {
   token: Record<TokenState, { title: string; body: string }>;
