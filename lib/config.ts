@@ -30,7 +30,6 @@ export interface AppConfig {
   hostId: string;
   /** Days after a task's last change before its images are deleted. */
   retentionDays: number;
-  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -53,6 +52,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     createDemo: e.CLOUDAUTH_DEMO === '1',
     hostId: e.CLOUDAUTH_HOST_ID,
     retentionDays: e.CLOUDAUTH_RETENTION_DAYS,
-    logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,3 +1,4 @@
+import { laplacianVariance } from '../face-geometry';
 import type { FaceBox } from './detect';
 import { cropResize, toGray, type RgbImage } from './image';
 
@@ -15,19 +16,7 @@ export function faceQuality(img: RgbImage, box: FaceBox): FaceQuality {
   // Inner 80% of the square box: mostly skin and features, little background.
   const inset = { x: box.x + box.width * 0.1, y: box.y + box.height * 0.1, width: box.width * 0.8, height: box.height * 0.8 };
   const g = toGray(cropResize(img, inset, QUALITY_SIZE, QUALITY_SIZE, { maxSupersample: 2 }));
-  const n = QUALITY_SIZE;
   let sum = 0;
   for (let i = 0; i < g.length; i++) sum += g[i]!;
-  let ls = 0, ls2 = 0, count = 0;
-  for (let y = 1; y < n - 1; y++) {
-    for (let x = 1; x < n - 1; x++) {
-      const i = y * n + x;
-      const lap = g[i - 1]! + g[i + 1]! + g[i - n]! + g[i + n]! - 4 * g[i]!;
-      ls += lap;
-      ls2 += lap * lap;
-      count++;
-    }
-  }
-  const mean = ls / count;
-  return { sharpness: ls2 / count - mean * mean, brightness: sum / g.length };
+  return { sharpness: laplacianVariance(g, QUALITY_SIZE), brightness: sum / g.length };
 }

@@ -11,3 +11,4 @@ export {
   applyAffine,
   invertAffine,
 } from './alignment';
+export { laplacianVariance } from './laplacian';

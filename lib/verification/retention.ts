@@ -1,6 +1,5 @@
 import type { AppContext } from '../context';
 import { recordAudit } from '../store/audit';
-import { purgeExpiredNonces } from '../store/nonces';
 import { log } from '../log';
 import { purgeAbandonedAttempts } from './h5/attempts';
 
@@ -9,7 +8,7 @@ import { purgeAbandonedAttempts } from './h5/attempts';
  * (blobs and rows) are deleted. The task row and its outcome stay, so GetStatus still answers;
  * GetMaterials then simply has no image fields.
  */
-export async function applyRetention(ctx: AppContext, now = Date.now()): Promise<{ materialsDeleted: number; noncesDeleted: number }> {
+export async function applyRetention(ctx: AppContext, now = Date.now()): Promise<{ materialsDeleted: number; attemptsClosed: number }> {
   const cutoff = now - ctx.config.retentionDays * 24 * 3600 * 1000;
   const old = await ctx.db
     .selectFrom('materials')
@@ -26,11 +25,11 @@ export async function applyRetention(ctx: AppContext, now = Date.now()): Promise
   for (const taskId of new Set(old.map((m) => m.task_id))) {
     await recordAudit(ctx.db, { taskId, actor: 'retention', event: 'materials.deleted', detail: { retentionDays: ctx.config.retentionDays } });
   }
-  const noncesDeleted = await purgeExpiredNonces(ctx.db, now);
-  // Attempts whose browser went away: close them and delete their evidence frames.
-  await purgeAbandonedAttempts(ctx, now);
+  // Attempts whose browser went away: close them and delete their evidence frames. (Expired
+  // nonces are purged by lib/rpc/authenticate.ts as requests arrive; they grow only with traffic.)
+  const { attemptsClosed } = await purgeAbandonedAttempts(ctx, now);
   if (old.length) log.info({ materialsDeleted: old.length }, 'retention applied');
-  return { materialsDeleted: old.length, noncesDeleted };
+  return { materialsDeleted: old.length, attemptsClosed };
 }
 
 const g = globalThis as unknown as { __cloudauthRetention?: NodeJS.Timeout };
