@@ -157,6 +157,10 @@ const zh: Catalogue = {
   },
   reasons: {
     LIVENESS_TIMEOUT: '动作没有在规定时间内完成。',
+    ALIGN_TIMEOUT: '长时间没有对准取景框。请在光线充足处，把手机拿稳、与脸平齐，让整张脸出现在圆框内。',
+    CAPTURE_NOT_LIVE: '摄像头画面没有实时传到服务器（网络不稳定或画面中断）。请在网络良好时重试。',
+    CAPTURE_DISCONTINUITY: '认证过程中画面不连续。',
+    VIRTUAL_CAMERA: '检测到虚拟摄像头。请使用设备自带的摄像头。',
     USER_CANCELLED: '认证已取消。',
     EVIDENCE_INCOMPLETE: '核验照片不完整。',
     NO_FACE: '部分照片中没有检测到人脸，请保持脸在框内。',
@@ -250,6 +254,10 @@ const en: Catalogue = {
   },
   reasons: {
     LIVENESS_TIMEOUT: 'The action was not completed in time.',
+    ALIGN_TIMEOUT: 'Your face was not in the frame for too long. In good light, hold the phone steady at face height with your whole face inside the circle.',
+    CAPTURE_NOT_LIVE: 'The camera picture did not reach our server live (unstable network or an interrupted picture). Try again on a good connection.',
+    CAPTURE_DISCONTINUITY: 'The camera picture was not continuous during the verification.',
+    VIRTUAL_CAMERA: 'A virtual camera was detected. Use the device\'s own camera.',
     USER_CANCELLED: 'The verification was cancelled.',
     EVIDENCE_INCOMPLETE: 'Some verification photos were missing.',
     NO_FACE: 'No face was found in some photos. Keep your face in the frame.',

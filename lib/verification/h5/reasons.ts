@@ -6,12 +6,16 @@ import type { LivenessAction } from '../../store/scenes';
  */
 export type ReasonCode =
   | 'LIVENESS_TIMEOUT'
+  | 'ALIGN_TIMEOUT'
   | 'USER_CANCELLED'
   | 'EVIDENCE_INCOMPLETE'
   | 'NO_FACE'
   | 'MULTIPLE_FACES'
   | 'LOW_QUALITY'
   | `LIVENESS_ACTION_NOT_DETECTED:${LivenessAction}`
+  | 'CAPTURE_NOT_LIVE'
+  | 'CAPTURE_DISCONTINUITY'
+  | 'VIRTUAL_CAMERA'
   | 'REPLACED_FACE_ATTACK'
   | 'SPOOF_SUSPECTED'
   | 'NO_REFERENCE_PHOTO'
@@ -29,7 +33,10 @@ export type ReasonCode =
 export function isRetryable(reason: ReasonCode): boolean {
   return (
     reason === 'LIVENESS_TIMEOUT' ||
+    reason === 'ALIGN_TIMEOUT' ||
     reason === 'USER_CANCELLED' ||
+    // A stalled mobile network also breaks the live cadence: one more attempt, not a verdict.
+    reason === 'CAPTURE_NOT_LIVE' ||
     reason === 'EVIDENCE_INCOMPLETE' ||
     reason === 'NO_FACE' ||
     reason === 'MULTIPLE_FACES' ||
