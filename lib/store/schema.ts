@@ -82,6 +82,8 @@ export interface Database {
   audit_events: AuditEventTable;
   h5_attempts: H5AttemptTable;
   h5_evidence: H5EvidenceTable;
+  h5_frames: H5FrameTable;
+  h5_challenges: H5ChallengeTable;
 }
 
 /** One H5 liveness attempt (counted against the scene's maxAttempts when it starts). */
@@ -108,6 +110,8 @@ export interface H5AttemptTable {
   /** When finish() took the attempt to decide it (a crashed decision can be re-claimed later). */
   claimed_at: number | null;
   decided_at: number | null;
+  /** JSON: camera label, track settings, measured frame rate, virtual-camera markers (injection signals). */
+  signals: string | null;
 }
 
 /** One uploaded evidence frame; the JPEG is an encrypted blob (deleted after the decision unless kept as FacePic). */
@@ -121,4 +125,35 @@ export interface H5EvidenceTable {
   size: number;
   sha256: string;
   created_at: number;
+  /** For the full-resolution best frame: the streamed frame it claims to be (the server checks). */
+  stream_seq: number | null;
 }
+
+/** One frame of the live stream (see migration-0003-live-capture.ts). */
+export interface H5FrameTable {
+  attempt_id: string;
+  seq: number;
+  /** The page's capture time (its own clock, ms). */
+  capture_ts: number;
+  /** The server's clock when the frame arrived (ms). */
+  arrival_ts: number;
+  sha256: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  blob_key: string | null;
+  /** JSON StreamFrameFacts measured by the server; null until analysed. */
+  facts: string | null;
+}
+
+/** A challenge the server issued (one at a time) and when its own analysis saw it done. */
+export interface H5ChallengeTable {
+  attempt_id: string;
+  idx: number;
+  action: string;
+  issued_at: number;
+  seen_at: number | null;
+  /** JSON: the seqs of the frames that showed it (before, peak, after). */
+  evidence: string | null;
+}
+
