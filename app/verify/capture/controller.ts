@@ -98,7 +98,7 @@ export function createController(opts: ControllerOptions): CaptureController {
       const tokenState = TOKEN_CODES[e.code as keyof typeof TOKEN_CODES];
       if (tokenState) return dispatch({ type: 'TOKEN', state: tokenState });
       if (e.code === 'ATTEMPTS_EXHAUSTED') return fail('ATTEMPTS_EXHAUSTED');
-      if (e.code === 'NETWORK') return fail('NETWORK');
+      if (e.code === 'NETWORK' || e.code === 'STREAM_NOT_LIVE') return fail('NETWORK');
     }
     fail('SERVER_ERROR');
   };
@@ -151,7 +151,7 @@ export function createController(opts: ControllerOptions): CaptureController {
   const decided = (o: Outcome) => dispatch({ type: 'DECIDED', outcome: o.outcome, reason: o.reason, attemptsLeft: o.attemptsLeft, redirectUrl: o.redirectUrl });
 
   /** Align: every condition held for holdMs; the best frame of the hold is streamed and kept at full size. Null on ALIGN_TIMEOUT. */
-  async function align(gen: number, attempt: StartedAttempt, streamer: FrameStreamer): Promise<{ faces: FaceAnalysis[]; bestSeq: number } | null> {
+  async function align(gen: number, attempt: StartedAttempt, streamer: FrameStreamer, failure: () => ApiError | null): Promise<{ faces: FaceAnalysis[]; bestSeq: number } | null> {
     let holdStart = 0;
     let bestScore = -1;
     let bestSeq = -1;
@@ -162,6 +162,8 @@ export function createController(opts: ControllerOptions): CaptureController {
     let lastGood = started;
     let lastKey = '';
     for (;;) {
+      const err = failure();
+      if (err) throw err;
       const fr = await nextFrame(gen);
       const raw = evaluateAlign(fr.analysis, aligned);
       aligned = raw === 'HOLD';
@@ -171,7 +173,6 @@ export function createController(opts: ControllerOptions): CaptureController {
         holdStart = 0;
         bestScore = -1;
         holdFaces = [];
-        await streamer.offer(fr.bitmap, fr.time);
         fr.bitmap.close();
       } else {
         lastGood = fr.time;
@@ -184,10 +185,7 @@ export function createController(opts: ControllerOptions): CaptureController {
           bestScore = score;
           bestSeq = seq ?? bestSeq;
           slots.put('best', fr.bitmap);
-        } else {
-          await streamer.offer(fr.bitmap, fr.time);
-          fr.bitmap.close();
-        }
+        } else fr.bitmap.close();
       }
       const hold = holdStart ? Math.min(1, (fr.time - holdStart) / ALIGN_RULES.holdMs) : 0;
       const help = fr.time - lastGood >= ALIGN_RULES.helpAfterMs && prompt !== 'HOLD';
@@ -209,21 +207,32 @@ export function createController(opts: ControllerOptions): CaptureController {
     const deadline = performance.now() + ch.timeoutSeconds * 1000;
     let progress = 0;
     let askedAt = 0;
+    // The question to the server runs while the frame loop goes on: the stream never pauses for it.
+    let asking: Promise<void> | null = null;
+    let answered: ChallengeAnswer | null = null;
+    let askError: unknown = null;
     for (;;) {
       const err = failure();
       if (err) throw err;
-      const v = view();
-      const seen = !!v && v.index === ch.index && v.seen;
-      const now = performance.now();
-      if ((seen || now > deadline) && now - askedAt > 400) {
-        askedAt = now;
-        const answer = await nextChallenge(token, attempt.attemptId);
+      if (askError) throw askError;
+      const answer = answered as ChallengeAnswer | null;
+      if (answer) {
+        answered = null;
         if (answer.state !== 'pending') {
           dispatch({ type: 'CHALLENGE', index: ch.index, total: ch.total, action: ch.action, progress: 1, secondsLeft: 0, prompt: null });
           return answer;
         }
         // Past the limit and the server still has not seen it: the attempt ends as a timeout.
-        if (now > deadline + 3000) return { state: 'decided', outcome: await abortAttempt(token, attempt.attemptId, 'LIVENESS_TIMEOUT') };
+        if (performance.now() > deadline + 3000) return { state: 'decided', outcome: await abortAttempt(token, attempt.attemptId, 'LIVENESS_TIMEOUT') };
+      }
+      const v = view();
+      const seen = !!v && v.index === ch.index && v.seen;
+      const now = performance.now();
+      if ((seen || now > deadline) && !asking && now - askedAt > 400) {
+        askedAt = now;
+        asking = nextChallenge(token, attempt.attemptId)
+          .then((a) => void (answered = a), (e: unknown) => void (askError = e))
+          .finally(() => (asking = null));
       }
       const fr = await nextFrame(gen);
       const a = fr.analysis;
@@ -237,9 +246,33 @@ export function createController(opts: ControllerOptions): CaptureController {
         progress = Math.max(progress, s.progress);
         key = !!s.keep;
       }
-      await streamer.offer(fr.bitmap, fr.time, key);
+      if (key) await streamer.offer(fr.bitmap, fr.time, true);
       fr.bitmap.close();
       dispatch({ type: 'CHALLENGE', index: ch.index, total: ch.total, action: ch.action, progress: seen ? 1 : Math.min(0.9, progress), secondsLeft: Math.max(0, Math.ceil((deadline - performance.now()) / 1000)), prompt });
+    }
+  }
+
+  /** Keeps analysing and streaming frames while a request to the server is under way. */
+  async function whileStreaming<T>(gen: number, streamer: FrameStreamer, p: Promise<T>): Promise<T> {
+    let done = false;
+    const settled = p.finally(() => (done = true));
+    settled.catch(() => undefined);
+    while (!done) {
+      const fr = await nextFrame(gen);
+      fr.bitmap.close();
+    }
+    return settled;
+  }
+
+  /** The worker's first analyses are slow (wasm compile, first inference): run them before the attempt starts, so the live stream does not begin with a stall. */
+  async function warmUp(gen: number): Promise<void> {
+    const until = performance.now() + 2500;
+    let quick = 0;
+    while (quick < 3 && performance.now() < until) {
+      const t0 = performance.now();
+      const fr = await nextFrame(gen);
+      fr.bitmap.close();
+      quick = performance.now() - t0 < 120 ? quick + 1 : 0;
     }
   }
 
@@ -260,13 +293,14 @@ export function createController(opts: ControllerOptions): CaptureController {
     currentStreamer = streamer;
     try {
       dispatch({ type: 'READY' });
-      const aligned = await align(gen, attempt, streamer);
+      streamer.startTicker(video);
+      const aligned = await align(gen, attempt, streamer, () => streamFailure);
       if (!aligned) {
         streamer.stop();
         return decided(await abortAttempt(token, attempt.attemptId, 'ALIGN_TIMEOUT'));
       }
       const base = baselineFrom(aligned.faces);
-      let answer: ChallengeAnswer = await nextChallenge(token, attempt.attemptId);
+      let answer: ChallengeAnswer = await whileStreaming(gen, streamer, nextChallenge(token, attempt.attemptId));
       for (;;) {
         if (answer.state === 'decided') {
           streamer.stop();
@@ -276,6 +310,7 @@ export function createController(opts: ControllerOptions): CaptureController {
         answer = await runChallenge(gen, attempt, streamer, base, answer.challenge, () => serverView, () => streamFailure);
       }
       dispatch({ type: 'UPLOAD', progress: 0, checking: false });
+      streamer.stopTicker();
       await streamer.flush();
       if (streamFailure) throw streamFailure;
       const best = slots.get('best');
@@ -311,6 +346,11 @@ export function createController(opts: ControllerOptions): CaptureController {
    * a denied or broken camera never uses up an attempt.
    */
   async function beginAttempt(): Promise<void> {
+    try {
+      await warmUp(generation);
+    } catch {
+      return fail('CAMERA_LOST');
+    }
     let attempt: StartedAttempt;
     try {
       attempt = await startAttempt(token, opts.redirects, await signals());

@@ -1,6 +1,6 @@
-// The live stream: what the camera sees, sent while it is captured (DESIGN §8). Every analysed
-// frame is offered; one is sent every 1/targetFps s (≈ 8 fps), plus the frames the page wants
-// the server to see for sure (an action's peak, the best frame). Frames are downscaled (short
+// The live stream: what the camera sees, sent while it is captured (DESIGN §8): a frame every
+// 1/targetFps s (≈ 8 fps) on its own timer, plus the analysed frames the page wants the server to
+// see for sure (around an action, the best frame). Frames are downscaled (short
 // side ≤ 240 px, long side ≤ maxSide) and JPEG-encoded at quality 0.7: ≈ 5–10 KB each, so a
 // 15 s attempt is ≈ 1 MB. The whole frame, not a face crop: the server's detector takes a
 // 320×240 input anyway, its anti-spoof model needs the context around the face, and a whole
@@ -38,7 +38,34 @@ export class FrameStreamer {
   bytes = 0;
   frames = 0;
 
+  private ticker: ReturnType<typeof setInterval> | null = null;
+  private grabbing = false;
+
   constructor(private readonly o: StreamerOptions) {}
+
+  /**
+   * Streams the camera at targetFps on its own timer, independent of the face worker's speed: a
+   * slow phone analyses fewer frames but the server still gets a live cadence.
+   */
+  startTicker(video: HTMLVideoElement): void {
+    if (this.ticker) return;
+    this.ticker = setInterval(() => {
+      if (this.grabbing || this.stopped || video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) return;
+      const now = performance.now();
+      if (now - this.lastSentAt < 1000 / this.o.targetFps - 8) return;
+      this.grabbing = true;
+      void createImageBitmap(video)
+        .then(async (b) => {
+          try {
+            await this.offer(b, now, true);
+          } finally {
+            b.close();
+          }
+        })
+        .catch(() => undefined)
+        .finally(() => (this.grabbing = false));
+    }, Math.max(20, Math.floor(1000 / this.o.targetFps / 3)));
+  }
 
   /**
    * Offers one analysed frame (a copy of exactly the analysed pixels). Returns the frame's seq
@@ -62,6 +89,8 @@ export class FrameStreamer {
         this.queue.push({ seq, t, jpeg });
         if (this.queue.length > MAX_BACKLOG) this.queue.shift();
         this.pump();
+      } catch {
+        // One frame that failed to encode is a hole in the stream, not the end of it.
       } finally {
         small.close();
       }
@@ -108,7 +137,13 @@ export class FrameStreamer {
     }
   }
 
+  stopTicker(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
+  }
+
   stop(): void {
+    this.stopTicker();
     this.stopped = true;
     this.queue.length = 0;
   }

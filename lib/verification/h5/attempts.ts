@@ -28,7 +28,7 @@ const CLAIM_STALE_MS = 2 * 60 * 1000;
 export const ALIGN_TIMEOUT_SECONDS = 30;
 const SERVER_GRACE_MS = 5000;
 /** The stream must be alive (a frame arrived this recently) for the server to issue a challenge. */
-const STREAM_ALIVE_MS = 2500;
+const STREAM_ALIVE_MS = 4000;
 
 /** What the page needs to run an attempt; the challenges themselves are issued one at a time. */
 export interface StartedAttempt {
@@ -193,13 +193,13 @@ async function currentChallenge(ctx: AppContext, attempt: H5AttemptTable, scene:
  * current challenge done (from frames of earlier batches: this batch is measured after answering,
  * so a slow analysis never delays the arrival stamps of the next frames).
  */
-export async function putStream(ctx: AppContext, token: string, attemptId: string, body: Buffer): Promise<{ stored: number; duplicates: number; challenge: ChallengeView | null }> {
+export async function putStream(ctx: AppContext, token: string, attemptId: string, body: Buffer, arrivedAt = Date.now()): Promise<{ stored: number; duplicates: number; challenge: ChallengeView | null }> {
   const authed = await authenticate(ctx, token, { allowExpired: true });
   const attempt = await loadAttempt(ctx.db, authed, attemptId);
   requireOpen(attempt);
   const frames = parseBatch(body);
   const total = (JSON.parse(attempt.challenges) as LivenessAction[]).length;
-  const r = await storeBatch(ctx, attempt, frames, challengeTimeout(authed.scene, total));
+  const r = await storeBatch(ctx, attempt, frames, challengeTimeout(authed.scene, total), arrivedAt);
   return { stored: r.stored, duplicates: r.duplicates, challenge: await currentChallenge(ctx, attempt, authed.scene) };
 }
 

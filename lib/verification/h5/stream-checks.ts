@@ -19,6 +19,8 @@ export interface StreamFrameFacts {
   face?: FaceFacts;
 }
 
+/** A streamed frame; lists of them are in capture order (seq is only an id: the page may send a
+ *  frame it analysed a moment after a later one it streamed). */
 export interface StreamFrame {
   seq: number;
   captureTs: number;
@@ -69,7 +71,7 @@ export interface CadenceMetrics {
 }
 
 /**
- * Real-time cadence: frames in capture order with plausible, increasing timestamps, at a live
+ * Real-time cadence (`frames` in capture order): plausible, distinct timestamps, at a live
  * frame rate, without holes, arriving while they are captured (no burst at the end). `endTs` is
  * the server time the stream had to last until (the last challenge seen, or finish).
  */
@@ -80,20 +82,24 @@ export function checkCadence(frames: readonly StreamFrame[], endTs: number): { r
   let minLag = Infinity;
   let maxLag = -Infinity;
   let monotonic = true;
+  let maxArrival = -Infinity;
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i]!;
     const lag = f.arrivalTs - f.captureTs;
+    // Arrival gaps are measured in arrival order (the server's clock), capture gaps in capture order.
+    maxArrival = Math.max(maxArrival, f.arrivalTs);
     minLag = Math.min(minLag, lag);
     maxLag = Math.max(maxLag, lag);
     if (i === 0) continue;
     const p = frames[i - 1]!;
     const dc = f.captureTs - p.captureTs;
-    if (!(dc >= R.minCaptureIntervalMs) || f.arrivalTs < p.arrivalTs) monotonic = false;
+    if (!(dc >= R.minCaptureIntervalMs)) monotonic = false;
     metrics.maxCaptureGapMs = Math.max(metrics.maxCaptureGapMs, dc);
-    metrics.maxArrivalGapMs = Math.max(metrics.maxArrivalGapMs, f.arrivalTs - p.arrivalTs);
   }
+  const arrivals = frames.map((f) => f.arrivalTs).sort((a, b) => a - b);
+  for (let i = 1; i < arrivals.length; i++) metrics.maxArrivalGapMs = Math.max(metrics.maxArrivalGapMs, arrivals[i]! - arrivals[i - 1]!);
+  metrics.maxArrivalGapMs = Math.max(metrics.maxArrivalGapMs, endTs - maxArrival);
   const last = frames[frames.length - 1]!;
-  metrics.maxArrivalGapMs = Math.max(metrics.maxArrivalGapMs, endTs - last.arrivalTs);
   const span = last.captureTs - frames[0]!.captureTs;
   metrics.fps = span > 0 ? ((frames.length - 1) * 1000) / span : 0;
   metrics.lagSpreadMs = maxLag - minLag;

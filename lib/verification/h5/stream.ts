@@ -64,7 +64,7 @@ export function parseBatch(body: Buffer): BatchFrame[] {
     const data = body.subarray(off, off + (bytes as number));
     off += bytes as number;
     if (!isJpeg(data)) throw new H5Error('NOT_JPEG');
-    if (out.length && (seq as number) <= out[out.length - 1]!.seq) throw new H5Error('BAD_FRAME_INDEX');
+    if (out.some((o) => o.seq === seq)) throw new H5Error('BAD_FRAME_INDEX');
     out.push({ seq: seq as number, t: t as number, data: Buffer.from(data) });
   }
   if (off !== body.length) throw new H5Error('BAD_REQUEST', 'trailing bytes');
@@ -99,7 +99,7 @@ export function toStreamFrame(r: Pick<H5FrameTable, 'seq' | 'capture_ts' | 'arri
 }
 
 export async function loadStream(ctx: AppContext, attemptId: string): Promise<StreamFrame[]> {
-  const rows = await ctx.db.selectFrom('h5_frames').select(['seq', 'capture_ts', 'arrival_ts', 'facts']).where('attempt_id', '=', attemptId).orderBy('seq').execute();
+  const rows = await ctx.db.selectFrom('h5_frames').select(['seq', 'capture_ts', 'arrival_ts', 'facts']).where('attempt_id', '=', attemptId).orderBy('capture_ts').orderBy('seq').execute();
   return rows.map(toStreamFrame);
 }
 
@@ -162,8 +162,7 @@ export async function evaluateCurrentChallenge(ctx: AppContext, attempt: H5Attem
  * Stores a batch (idempotent per seq: a retried batch answers as before; other bytes for a stored
  * seq are refused) and queues the server's measurement of the new frames.
  */
-export async function storeBatch(ctx: AppContext, attempt: H5AttemptTable, frames: BatchFrame[], timeoutSeconds: number): Promise<{ stored: number; duplicates: number; measured: Promise<void> }> {
-  const now = Date.now();
+export async function storeBatch(ctx: AppContext, attempt: H5AttemptTable, frames: BatchFrame[], timeoutSeconds: number, now = Date.now()): Promise<{ stored: number; duplicates: number; measured: Promise<void> }> {
   const seqs = frames.map((f) => f.seq);
   const existing = await ctx.db.selectFrom('h5_frames').select(['seq', 'sha256']).where('attempt_id', '=', attempt.id).where('seq', 'in', seqs).execute();
   const known = new Map(existing.map((e) => [e.seq, e.sha256]));
