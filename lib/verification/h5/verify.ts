@@ -46,8 +46,8 @@ export async function sameMoment(full: Buffer, streamed: Buffer): Promise<{ same
 
 /**
  * Decides an attempt from its live stream, trusting nothing the page measured, in this order:
- * injection signals (when the scene rejects virtual cameras); every challenge seen by the
- * server's own analysis with its onset after issue; real-time cadence and no replayed frames;
+ * injection signals (when the scene rejects virtual cameras); real-time cadence and no replayed
+ * frames; every challenge seen by the server's own analysis with its onset after issue;
  * faces throughout; continuity; the best frame (a streamed frame, or its full-resolution copy
  * proven to be the same moment); then on frames the server picks after arrival: one person
  * (embeddings), passive anti-spoof; finally the reference photo.
@@ -64,12 +64,11 @@ export async function verifyStream(ctx: AppContext, task: TaskTable, scene: Scen
   const timeoutS = perChallengeTimeoutSeconds(scene.settings.liveness.timeoutSeconds, challenges.length);
   await evaluateCurrentChallenge(ctx, attempt, timeoutS);
   const rows = await ctx.db.selectFrom('h5_challenges').selectAll().where('attempt_id', '=', attempt.id).orderBy('idx').execute();
-  if (rows.length < challenges.length) return fail('EVIDENCE_INCOMPLETE');
-  const unseen = rows.find((r) => r.seen_at === null);
-  if (unseen) return fail(`LIVENESS_ACTION_NOT_DETECTED:${unseen.action as LivenessAction}`);
+  const allSeen = rows.length === challenges.length && rows.every((r) => r.seen_at !== null);
 
+  // The stream first: a burst, holes or replayed frames fail whatever they show.
   const frames = await loadStream(ctx, attempt.id);
-  const endTs = Math.max(...rows.map((r) => Number(r.seen_at)));
+  const endTs = allSeen ? Math.max(...rows.map((r) => Number(r.seen_at))) : Date.now();
   const cadence = checkCadence(frames, endTs);
   const stream: Record<string, unknown> = { stream: cadence.metrics };
   if (cadence.reason) return fail(cadence.reason, stream);
@@ -83,6 +82,11 @@ export async function verifyStream(ctx: AppContext, task: TaskTable, scene: Scen
   const replayShare = Number(replayed?.n ?? 0) / Math.max(1, frames.length);
   stream.replayShare = Math.round(replayShare * 1000) / 1000;
   if (replayShare >= STREAM_RULES.replayFraction) return fail('CAPTURE_NOT_LIVE', stream);
+
+  // Every challenge seen by the server's own analysis, started after it was issued.
+  if (rows.length < challenges.length) return fail('EVIDENCE_INCOMPLETE', stream);
+  const unseen = rows.find((r) => r.seen_at === null);
+  if (unseen) return fail(`LIVENESS_ACTION_NOT_DETECTED:${unseen.action as LivenessAction}`, stream);
   const faces = checkStreamFaces(frames);
   if (faces) return fail(faces, stream);
   const cont = checkContinuity(frames);
