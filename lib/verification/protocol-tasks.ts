@@ -3,7 +3,8 @@ import type { AppContext } from '../context';
 import type { ProtocolTaskTable, TaskTable } from '../store/schema';
 import { newId } from '../ids';
 import { createVerification, readIdentity } from './tasks';
-import type { ImageKind } from './materials';
+import { putMaterial, type ImageKind } from './materials';
+import { sniffImageMime } from './image-input';
 import { resolveToken, type ResolvedToken } from './tokens';
 
 export type Protocol = 'faceid' | 'face_verify';
@@ -27,6 +28,8 @@ export interface ProtocolVerificationInput {
   name?: string;
   idNumber?: string;
   images: Partial<Record<ImageKind, Buffer>>;
+  /** Further images kept with the task under a protocol's own kind: never a reference of the core's decisions, deleted by retention like every material. */
+  extraMaterials?: Record<string, Buffer>;
   /** The protocol's own JSON kept beside the task. */
   options?: Record<string, unknown>;
 }
@@ -45,6 +48,7 @@ export async function createProtocolVerification(ctx: AppContext, input: Protoco
     .insertInto('protocol_tasks')
     .values({ task_id: created.taskId, protocol: input.protocol, access_key_id: input.accessKeyId, external_id: input.externalId, identity_lookup: input.idNumber ? identityLookup(ctx, input.idNumber) : null, options: input.options ? JSON.stringify(input.options) : null, created_at: Date.now() })
     .execute();
+  for (const [kind, data] of Object.entries(input.extraMaterials ?? {})) await putMaterial(ctx, created.taskId, kind, data, sniffImageMime(data) ?? 'application/octet-stream');
   return created;
 }
 

@@ -32,20 +32,24 @@ const ROTATIONS = [90, 180, 270] as const;
 /**
  * Checks that a partner's reference photo shows a face, before any user is sent to the camera.
  * With `rotate`, a photo without an upright face is retried turned 90°, 180° and 270° (scanned ID
- * photos and phone pictures without an EXIF tag often lie on their side); the first orientation
- * with a face is what gets stored, so the decision later compares an upright face. Returns null
+ * photos and phone pictures without an EXIF tag often lie on their side); the orientation
+ * with the most confident face is what gets stored, so the decision later compares an upright face. Returns null
  * when no orientation has a face.
  */
 export async function uprightReference(image: Buffer, field: string, opts: { rotate: boolean }): Promise<{ data: Buffer; rotated: number } | null> {
   const first = await analyze(image, field, false, 1);
   if (first.faces.length) return { data: image, rotated: 0 };
   if (!opts.rotate) return null;
+  // Every turn is tried and the most confident detection wins: an upside-down face can still be
+  // detected, weakly, and must not be kept when the upright turn is among the candidates.
+  let best: { data: Buffer; rotated: number; score: number } | null = null;
   for (const deg of ROTATIONS) {
     const turned = await sharp(image).autoOrient().rotate(deg).jpeg({ quality: 92 }).toBuffer();
     const a = await analyze(turned, field, false, 1);
-    if (a.faces.length) return { data: turned, rotated: deg };
+    const score = a.faces[0]?.score ?? -1;
+    if (score >= 0 && (!best || score > best.score)) best = { data: turned, rotated: deg, score };
   }
-  return null;
+  return best && { data: best.data, rotated: best.rotated };
 }
 
 export type ReferenceComparison =

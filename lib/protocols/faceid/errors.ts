@@ -29,7 +29,8 @@ export function faceIdRequestId(now = Date.now()): string {
 const headers = (requestId: string, extra: Record<string, string> = {}) => ({ 'x-ca-request-id': requestId, 'cache-control': 'no-store', ...extra });
 
 export function errorResponse(e: FaceIdError, requestId: string, started: number): Response {
-  const message = e.hint ? `${e.error}: ${e.hint}` : e.error;
+  // Header values must be ASCII (a non-ASCII byte would make the Response itself throw).
+  const message = (e.hint ? `${e.error}: ${e.hint}` : e.error).replace(/[^\x20-\x7e]/g, '?');
   if (e.status === 413) return new Response(e.error, { status: 413, headers: headers(requestId, { 'content-type': 'text/plain; charset=utf-8', 'x-ca-error-message': message }) });
   return Response.json({ request_id: requestId, time_used: Math.round(performance.now() - started), error: e.error }, { status: e.status, headers: headers(requestId, { 'x-ca-error-message': message }) });
 }

@@ -10,9 +10,14 @@ import type { FaceIdCall, FaceIdEndpoint } from './handle';
 import { MAX_IMAGE_BYTES, textParam, type GatewayRequest } from './request';
 import { faceIdSettings } from './settings';
 
-/** image_ref1 is the reference the decision compares with (the core's FacePic); image_ref2 is kept as FaceRetainedPic. */
-export const REFERENCE_KINDS = { image_ref1: 'FacePic', image_ref2: 'FaceRetainedPic' } as const satisfies Record<string, ImageKind>;
-export type ReferenceParam = keyof typeof REFERENCE_KINDS;
+/**
+ * The decision compares the live face with one reference, the core's FacePic: image_ref1, else
+ * image_ref2. With both, image_ref2 is kept under its own material kind, which no core decision
+ * reads, and get_result compares it with the kept live face after a pass.
+ */
+export const REFERENCE_PARAMS = ['image_ref1', 'image_ref2'] as const;
+export type ReferenceParam = (typeof REFERENCE_PARAMS)[number];
+export const SECOND_REFERENCE_KIND = 'FaceIdRef2';
 
 function required(req: GatewayRequest, key: string): string {
   const v = textParam(req, key);
@@ -25,7 +30,7 @@ function intParam(req: GatewayRequest, key: string, min: number, max: number, df
   if (v === undefined || v === '') return dflt;
   if (!/^\d{1,6}$/.test(v.trim())) throw badArgument(key, 'not an integer');
   const n = Number(v.trim());
-  if (n < min || n > max) throw badArgument(key, `must be ${min}–${max}`);
+  if (n < min || n > max) throw badArgument(key, `must be ${min}-${max}`);
   return n;
 }
 
@@ -74,16 +79,17 @@ export const getBizToken: FaceIdEndpoint = {
     const back = returnUrl ? allowedRedirect(returnUrl, policy.scene.settings.redirectOrigins) : null;
     if (returnUrl && !back) throw badArgument('return_url', 'origin not in the scene redirectOrigins');
 
-    const images: Partial<Record<ImageKind, Buffer>> = {};
     const refs: ReferenceParam[] = [];
-    for (const key of Object.keys(REFERENCE_KINDS) as ReferenceParam[]) {
+    const refImages: Buffer[] = [];
+    for (const key of REFERENCE_PARAMS) {
       const data = imageParam(req, key);
       if (!data) continue;
       const upright = await uprightReference(data, key, { rotate });
       if (!upright) throw new FaceIdError(400, `NO_FACE_FOUND:${key}`);
-      images[REFERENCE_KINDS[key]] = upright.data;
       refs.push(key);
+      refImages.push(upright.data);
     }
+    const images: Partial<Record<ImageKind, Buffer>> = refImages[0] ? { FacePic: refImages[0] } : {};
 
     const { token } = await createProtocolVerification(ctx, {
       protocol: 'faceid',
@@ -93,6 +99,7 @@ export const getBizToken: FaceIdEndpoint = {
       name,
       idNumber,
       images,
+      extraMaterials: refImages[1] ? { [SECOND_REFERENCE_KIND]: refImages[1] } : undefined,
       options: { refs },
     });
     let verifyUrl = `${ctx.config.publicUrl}/verify?token=${token}`;

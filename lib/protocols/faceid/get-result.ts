@@ -9,7 +9,7 @@ import { badArgument, missingArgument } from './errors';
 import type { FaceIdCall, FaceIdEndpoint } from './handle';
 import { textParam } from './request';
 import { faceIdResult } from './result-codes';
-import type { ReferenceParam } from './get-biz-token';
+import { SECOND_REFERENCE_KIND, type ReferenceParam } from './get-biz-token';
 
 /** Scores at FAR 1e-3 … 1e-6 from lib/biometrics/calibration.json (1e-3 measured, the rest extrapolated: README). */
 export function faceIdThresholds(): Record<'1e-3' | '1e-4' | '1e-5' | '1e-6', number> {
@@ -40,7 +40,7 @@ export const getResult: FaceIdEndpoint = {
 
     const verification: Record<string, unknown> = {};
     const thresholds = faceIdThresholds();
-    // The decision compared the live face with image_ref1, else image_ref2 (the core's reference order).
+    // The decision compared the live face with the core's FacePic: image_ref1, else image_ref2.
     const decidedWith = options.refs[0];
     if (decidedWith && outcome.similarityScore !== null) verification[decidedWith.replace('image_', '')] = { confidence: outcome.similarityScore, thresholds };
     if (outcome.progress === 'passed' && options.refs.length === 2) {
@@ -66,7 +66,7 @@ const livePhoto = (ctx: AppContext, taskId: string) => materialOf(ctx, taskId, '
 
 async function ref2Confidence(ctx: AppContext, found: ProtocolTask, options: FaceIdOptions): Promise<number | null> {
   if (options.ref2Confidence !== undefined) return options.ref2Confidence;
-  const [live, ref2] = await Promise.all([livePhoto(ctx, found.task.id), materialOf(ctx, found.task.id, 'FaceRetainedPic')]);
+  const [live, ref2] = await Promise.all([livePhoto(ctx, found.task.id), materialOf(ctx, found.task.id, SECOND_REFERENCE_KIND)]);
   if (!live || !ref2) return null;
   const scene = await getScene(ctx.db, found.task.biz);
   let confidence: number | null = null;
