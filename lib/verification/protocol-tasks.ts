@@ -84,9 +84,21 @@ export async function latestVerifiedFace(ctx: AppContext, accessKeyId: string, n
     .execute();
   for (const r of rows) {
     if (readIdentity(ctx, r).name !== name.trim()) continue;
-    const pic = await ctx.db.selectFrom('materials').select('blob_key').where('task_id', '=', r.id).where('kind', '=', 'FacePic').orderBy('created_at', 'desc').executeTakeFirst();
+    const data = await taskImage(ctx, r.id, 'FacePic');
     // Retention may have deleted the images of an old task: try the next one.
-    if (pic) return { taskId: r.id, data: await ctx.blobs.get(pic.blob_key) };
+    if (data) return { taskId: r.id, data };
   }
   return null;
+}
+
+/** The latest image of a kind stored with a task (after a pass, FacePic is the kept live face). */
+export async function taskImage(ctx: AppContext, taskId: string, kind: string): Promise<Buffer | null> {
+  const row = await ctx.db.selectFrom('materials').select('blob_key').where('task_id', '=', taskId).where('kind', '=', kind).orderBy('created_at', 'desc').executeTakeFirst();
+  return row ? ctx.blobs.get(row.blob_key) : null;
+}
+
+/** The verify page for a token; `back` (already checked against the scene) is where it returns after the decision. */
+export function verifyPageUrl(ctx: AppContext, token: string, back: string | null): string {
+  const url = `${ctx.config.publicUrl}/verify?token=${token}`;
+  return back ? `${url}&successRedirect=${encodeURIComponent(back)}&failRedirect=${encodeURIComponent(back)}` : url;
 }

@@ -7,8 +7,9 @@ import { getScene, type Scene } from '../../store/scenes';
 import { isValidIdNumber, isValidName } from '../../verification/id-number';
 import { MAX_IMAGE_BYTES, sniffImageMime } from '../../verification/image-input';
 import { taskOutcome } from '../../verification/outcome-codes';
+import { decodeBase64Text } from '../../verification/base64-image';
 import { allowedRedirect } from '../../verification/h5/redirect';
-import { createProtocolVerification, findProtocolTask, latestVerifiedFace } from '../../verification/protocol-tasks';
+import { createProtocolVerification, findProtocolTask, latestVerifiedFace, taskImage, verifyPageUrl } from '../../verification/protocol-tasks';
 import { compareWithReference, ImageFieldError, uprightReference, type SecurityLevel } from '../../verification/reference-compare';
 import { faceVerifyScene } from './settings';
 import { queryZCode, Z, type ZCode } from './z-codes';
@@ -52,10 +53,9 @@ function identity(p: Params, onMissing: ZCode): { name: string; certNumber: stri
 function image(p: Params, key: string, onBad: ZCode, required: boolean): Buffer | undefined {
   const raw = required ? str(p, key, onBad, 3 * 1024 * 1024) : optional(p, key, 3 * 1024 * 1024);
   if (raw === undefined) return undefined;
-  const b64 = raw.replace(/^base64:\/\//i, '').replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(b64) || b64.length % 4 === 1) throw fail(onBad, `${key}不是合法的base64`);
-  const data = Buffer.from(b64, 'base64');
-  if (data.length > MAX_IMAGE_BYTES) throw fail(onBad, `${key}超过2MB`);
+  const data = decodeBase64Text(raw, MAX_IMAGE_BYTES);
+  if (data === 'malformed') throw fail(onBad, `${key}不是合法的base64`);
+  if (data === 'too_large' || data.length > MAX_IMAGE_BYTES) throw fail(onBad, `${key}超过2MB`);
   if (!sniffImageMime(data)) throw fail(onBad, `${key}不是JPEG/PNG/WebP/BMP图片`);
   return data;
 }
@@ -102,9 +102,7 @@ async function init(ctx: AppContext, p: Params, call: CallInfo): Promise<Record<
   }
   const { token, taskId } = await createProtocolVerification(ctx, { protocol: 'face_verify', accessKeyId: call.accessKeyId, biz: scene.biz, externalId: bizId, name, idNumber: certNumber, images: { FacePic: reference } });
   await recordAudit(ctx.db, { taskId, actor: `ak:${call.accessKeyId}`, event: 'face_verify.init', detail: { reference: source } });
-  let verifyUrl = `${ctx.config.publicUrl}/verify?token=${token}`;
-  if (back) verifyUrl += `&successRedirect=${encodeURIComponent(back)}&failRedirect=${encodeURIComponent(back)}`;
-  return answer(Z.Z8100, { queryId: token, bizId, verifyUrl });
+  return answer(Z.Z8100, { queryId: token, bizId, verifyUrl: verifyPageUrl(ctx, token, back) });
 }
 
 async function query(ctx: AppContext, p: Params, call: CallInfo): Promise<Record<string, unknown>> {
@@ -117,8 +115,8 @@ async function query(ctx: AppContext, p: Params, call: CallInfo): Promise<Record
   const data: Record<string, unknown> = {};
   const wantImage = p.returnImage === 1 || p.returnImage === '1' || p.returnImage === true || p.returnImage === 'true';
   if (wantImage && zc === Z.Z8300) {
-    const row = await ctx.db.selectFrom('materials').select('blob_key').where('task_id', '=', found.task.id).where('kind', '=', 'FacePic').orderBy('created_at', 'desc').executeTakeFirst();
-    if (row) data.image = (await ctx.blobs.get(row.blob_key)).toString('base64url');
+    const live = await taskImage(ctx, found.task.id, 'FacePic');
+    if (live) data.image = live.toString('base64url');
   }
   return answer(zc, data);
 }

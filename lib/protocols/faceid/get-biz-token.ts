@@ -1,7 +1,8 @@
 import { isValidIdNumber, isValidName } from '../../verification/id-number';
 import { sniffImageMime } from '../../verification/image-input';
+import { decodeBase64Text } from '../../verification/base64-image';
 import { policyScene } from '../../verification/policy-scenes';
-import { createProtocolVerification } from '../../verification/protocol-tasks';
+import { createProtocolVerification, verifyPageUrl } from '../../verification/protocol-tasks';
 import { uprightReference } from '../../verification/reference-compare';
 import { allowedRedirect } from '../../verification/h5/redirect';
 import type { ImageKind } from '../../verification/materials';
@@ -41,11 +42,11 @@ function imageParam(req: GatewayRequest, key: ReferenceParam): Buffer | undefine
   let data: Buffer;
   if ('file' in v) data = v.file;
   else {
-    const b64 = v.text.replace(/^base64:\/\//i, '').replace(/\s+/g, '');
-    if (b64 === '') return undefined;
-    if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(b64) || b64.length % 4 === 1) throw new FaceIdError(400, `IMAGE_ERROR_UNSUPPORTED_FORMAT:${key}`, 'not base64');
-    if (b64.length > Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 4) throw tooLarge();
-    data = Buffer.from(b64, 'base64');
+    if (v.text.trim() === '') return undefined;
+    const decoded = decodeBase64Text(v.text, MAX_IMAGE_BYTES);
+    if (decoded === 'malformed') throw new FaceIdError(400, `IMAGE_ERROR_UNSUPPORTED_FORMAT:${key}`, 'not base64');
+    if (decoded === 'too_large') throw tooLarge();
+    data = decoded;
   }
   if (data.length > MAX_IMAGE_BYTES) throw tooLarge();
   if (data.length === 0 || !sniffImageMime(data)) throw new FaceIdError(400, `IMAGE_ERROR_UNSUPPORTED_FORMAT:${key}`);
@@ -102,8 +103,6 @@ export const getBizToken: FaceIdEndpoint = {
       extraMaterials: refImages[1] ? { [SECOND_REFERENCE_KIND]: refImages[1] } : undefined,
       options: { refs },
     });
-    let verifyUrl = `${ctx.config.publicUrl}/verify?token=${token}`;
-    if (back) verifyUrl += `&successRedirect=${encodeURIComponent(back)}&failRedirect=${encodeURIComponent(back)}`;
-    return { biz_token: token, verify_url: verifyUrl };
+    return { biz_token: token, verify_url: verifyPageUrl(ctx, token, back) };
   },
 };

@@ -1,7 +1,6 @@
 import { scoreAtFar } from '../../biometrics/scores';
-import { readMaterial } from '../../verification/materials';
 import { taskOutcome } from '../../verification/outcome-codes';
-import { findProtocolTask, type ProtocolTask } from '../../verification/protocol-tasks';
+import { findProtocolTask, taskImage, type ProtocolTask } from '../../verification/protocol-tasks';
 import { compareWithReference, ImageFieldError, type SecurityLevel } from '../../verification/reference-compare';
 import { getScene } from '../../store/scenes';
 import type { AppContext } from '../../context';
@@ -56,17 +55,12 @@ export const getResult: FaceIdEndpoint = {
   },
 };
 
-async function materialOf(ctx: AppContext, taskId: string, kind: string): Promise<Buffer | null> {
-  const row = await ctx.db.selectFrom('materials').select('id').where('task_id', '=', taskId).where('kind', '=', kind).orderBy('created_at', 'desc').executeTakeFirst();
-  return row ? ((await readMaterial(ctx, row.id))?.data ?? null) : null;
-}
-
 /** On a pass the core keeps the best live frame as the task's FacePic. */
-const livePhoto = (ctx: AppContext, taskId: string) => materialOf(ctx, taskId, 'FacePic');
+const livePhoto = (ctx: AppContext, taskId: string) => taskImage(ctx, taskId, 'FacePic');
 
 async function ref2Confidence(ctx: AppContext, found: ProtocolTask, options: FaceIdOptions): Promise<number | null> {
   if (options.ref2Confidence !== undefined) return options.ref2Confidence;
-  const [live, ref2] = await Promise.all([livePhoto(ctx, found.task.id), materialOf(ctx, found.task.id, SECOND_REFERENCE_KIND)]);
+  const [live, ref2] = await Promise.all([livePhoto(ctx, found.task.id), taskImage(ctx, found.task.id, SECOND_REFERENCE_KIND)]);
   if (!live || !ref2) return null;
   const scene = await getScene(ctx.db, found.task.biz);
   let confidence: number | null = null;
