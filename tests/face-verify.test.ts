@@ -2,14 +2,19 @@
 // official @alicloud/pop-core, against the real built server and database. The camera flow
 // (init → page → query) is in e2e/faceid-face-verify.test.ts; here the core's RPMin path
 // (SubmitMaterials on the queryId) decides tasks so query and match can be checked without a browser.
+// The last block runs both protocols on PostgreSQL.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import RPCClient from '@alicloud/pop-core';
+import { Client, CONTENT_TYPE_FORM } from 'aliyun-api-gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACE_VERIFY_RESULTS, Z } from '../lib/protocols/face-verify/z-codes';
 import { ROOT, startServer, type RunningServer } from './helpers/server';
 import { GOOD_ID, OTHER_KEY, TEST_KEY, json, rawPost, signedParams } from './helpers/rpc';
 import { coreOutcomeCodes } from './helpers/outcome-codes';
+import { gatewayFetch } from './helpers/gateway';
+import { createTestDatabase, postgresAvailable } from './helpers/postgres';
 
 const MEDIA = path.resolve(ROOT, '..', 'shared', 'media');
 const hasMedia = fs.existsSync(path.join(MEDIA, 'pairs'));
@@ -143,5 +148,52 @@ describe('face_verify ExecuteRequest through @alicloud/pop-core', () => {
       expect((await exec({ method: 'match', name: '赵六', certNumber: '110101199003076632', imgbase64: obamaA() })).Data.resultCodeSub).toBe('Z1102');
       expect((await exec({ method: 'match', name: '张三', certNumber: GOOD_ID, imgbase64: 'bm90IGFuIGltYWdl' })).Data.resultCodeSub).toBe('Z8301');
     });
+  });
+});
+
+const pgUp = await postgresAvailable();
+if (!pgUp) console.warn('[skip] FaceID / face_verify on PostgreSQL: no PostgreSQL at TEST_PG_URL');
+
+describe.skipIf(!pgUp || !hasMedia)('FaceID and face_verify on PostgreSQL (same code)', () => {
+  let server: RunningServer;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let client: RPCClient;
+  let gateway: InstanceType<typeof Client>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    server = await startServer({
+      env: { DATABASE_URL: db.url, FACE_VERIFY_SCENE: 'fv', FACEID_SCENE: 'fv' },
+      provision: { accessKeys: [TEST_KEY], scenes: [{ biz: 'fv', scheme: 'RPH5BioOnly', securityLevel: 1 }] },
+    });
+    client = new RPCClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2017-03-31' });
+    gateway = new Client(TEST_KEY.id, TEST_KEY.secret);
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await db?.drop();
+  });
+
+  const exec = (p: Record<string, unknown>): Promise<any> =>
+    client.request('ExecuteRequest', { Service: 'face_verify', ServiceParameters: JSON.stringify(p) }, { method: 'POST', timeout: 30_000 }).catch((e: { data?: unknown }) => {
+      if (!e.data) throw e;
+      return e.data;
+    });
+
+  it('init → SubmitMaterials → query Z8300 → init and match reuse the verified face; FaceID get_biz_token / get_result / nonce replay', async () => {
+    const init = await exec({ method: 'init', name: '张三', certNumber: GOOD_ID, metainfo: '{}', referencePicture: media('pairs/face_recognition/obama/obama.jpg') });
+    expect(init.Data.resultCodeSub).toBe('Z8100');
+    const rpc = new RPCClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+    await rpc.request('SubmitMaterials', { VerifyToken: init.Data.queryId, Material: [{ MaterialType: 'FacePic', Value: `base64://${media('pairs/face_recognition/obama/obama2.jpg')}` }] }, { method: 'POST', timeout: 30_000 });
+    expect((await exec({ method: 'query', bizId: init.Data.bizId, queryId: init.Data.queryId })).Data.resultCodeSub).toBe('Z8300');
+    expect((await exec({ method: 'init', name: '张三', certNumber: GOOD_ID, metainfo: '{}' })).Data.resultCodeSub).toBe('Z8100');
+    expect((await exec({ method: 'match', name: '张三', certNumber: GOOD_ID, imgbase64: media('pairs/face_recognition/obama/obama1.jpg') })).Data.passed).toBe(true);
+
+    const t = await gateway.post(`${server.url}/face/v1.2/sdk/get_biz_token`, { data: { liveness_type: 'meglive', idcard_name: '张三', idcard_number: GOOD_ID, liveness_action_count: 1, biz_no: 'pg-1' }, headers: { 'content-type': CONTENT_TYPE_FORM }, timeout: 30_000 });
+    expect((await gateway.get(`${server.url}/face/v1.2/sdk/get_result`, { query: { biz_token: t.biz_token }, timeout: 30_000 })).biz_no).toBe('pg-1');
+    const nonce = crypto.randomUUID();
+    const call = { method: 'GET' as const, url: `${server.url}/face/v1.2/sdk/get_result`, key: TEST_KEY, query: { biz_token: t.biz_token }, nonce };
+    expect((await gatewayFetch(call)).status).toBe(200);
+    expect((await gatewayFetch(call)).status).toBe(403);
   });
 });
