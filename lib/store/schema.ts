@@ -157,3 +157,20 @@ export interface H5ChallengeTable {
   evidence: string | null;
 }
 
+/** Issue 9 (FaceID, face_verify): the protocol a task was created through (migration 0006). */
+export interface ProtocolTaskTable {
+  task_id: string;
+  /** 'faceid' | 'face_verify' */
+  protocol: string;
+  access_key_id: string;
+  /** FaceID biz_no / face_verify bizId, as the partner sent it (or generated). */
+  external_id: string | null;
+  /** HMAC of the normalised ID number (lib/verification/protocol-tasks.ts), for reference lookups. */
+  identity_lookup: string | null;
+  /** The protocol's own JSON (FaceID: which references were given, the ref2 score once computed). */
+  options: string | null;
+  created_at: number;
+}
+export interface Database {
+  protocol_tasks: ProtocolTaskTable;
+}
