@@ -13,9 +13,14 @@ export const ALIGN_RULES = {
   /** Face box width over the guide circle's diameter. */
   minFaceSize: 0.28,
   maxFaceSize: 0.95,
-  /** Face box centre's offset from the guide's centre, in guide diameters (x; y may be larger: boxes include the forehead). */
-  maxOffsetX: 0.12,
-  maxOffsetY: 0.16,
+  /**
+   * Face box centre's offset from the guide's centre, in guide diameters, at most this much and
+   * never so far that the box leaves the circle (offset + half the box ≤ 0.55: the box's corners
+   * may stick out, its sides may not).
+   */
+  maxOffsetX: 0.2,
+  maxOffsetY: 0.2,
+  maxEdge: 0.55,
   /**
    * Once a condition is met it holds until it is clearly broken (hysteresis): a box hovering at
    * a limit must not make the prompt flicker. Limits widen by this factor while aligned.
@@ -35,9 +40,42 @@ export const ALIGN_RULES = {
   helpAfterMs: 5000,
 } as const;
 
-/** The guide circle in frame pixels: centre and diameter. */
-export function guideCircle(frameWidth: number, frameHeight: number): { cx: number; cy: number; d: number } {
-  return { cx: frameWidth / 2, cy: frameHeight / 2, d: Math.min(frameWidth, frameHeight) || 1 };
+export interface Guide {
+  /** Centre of the guide circle and its diameter, in frame pixels. */
+  cx: number;
+  cy: number;
+  d: number;
+  /** The preview's object-position (0–100 %) that shows this guide's square. */
+  posX: number;
+  posY: number;
+}
+
+/** The guide circle in frame pixels when the preview shows the frame's central square. */
+export function guideCircle(frameWidth: number, frameHeight: number): Guide {
+  return { cx: frameWidth / 2, cy: frameHeight / 2, d: Math.min(frameWidth, frameHeight) || 1, posX: 50, posY: 50 };
+}
+
+/**
+ * The preview pans (object-position) within the frame's spare width or height towards the face,
+ * smoothly, like a phone's "centre stage": a webcam that sees the user off to one side still
+ * shows the face in the circle. The guide the user sees moves with it, so align is judged
+ * against the same square.
+ */
+export function pannedGuide(frameWidth: number, frameHeight: number, face: { x: number; y: number; width: number; height: number } | undefined, prev: Guide | null): Guide {
+  const d = Math.min(frameWidth, frameHeight) || 1;
+  const spareX = frameWidth - d;
+  const spareY = frameHeight - d;
+  let left = prev ? prev.cx - d / 2 : spareX / 2;
+  let top = prev ? prev.cy - d / 2 : spareY / 2;
+  if (face) {
+    const clamp = (v: number, hi: number) => Math.max(0, Math.min(hi, v));
+    const tx = clamp(face.x + face.width / 2 - d / 2, spareX);
+    const ty = clamp(face.y + face.height / 2 - d / 2, spareY);
+    // Ease towards the face (a third of the way per analysed frame): no jumps, no jitter.
+    left += (tx - left) / 3;
+    top += (ty - top) / 3;
+  }
+  return { cx: left + d / 2, cy: top + d / 2, d, posX: spareX > 0 ? (left / spareX) * 100 : 50, posY: spareY > 0 ? (top / spareY) * 100 : 50 };
 }
 
 /**
@@ -45,20 +83,22 @@ export function guideCircle(frameWidth: number, frameHeight: number): { cx: numb
  * (hysteresis) limits apply. Directions are for the mirrored preview: a face at image-right
  * shows on the screen's left, and the user moves right to centre it.
  */
-export function evaluateAlign(a: FrameAnalysis, aligned = false): AlignPrompt {
+export function evaluateAlign(a: FrameAnalysis, aligned = false, guide: Guide = guideCircle(a.frameWidth, a.frameHeight)): AlignPrompt {
   const R = ALIGN_RULES;
   const k = aligned ? R.hysteresis : 1;
   const f = a.face;
   if (a.faceCount === 0 || !f) return a.frameBrightness < R.minBrightness * 0.6 ? 'MORE_LIGHT' : 'NO_FACE';
   if (a.faceCount > 1) return 'MULTIPLE_FACES';
-  const g = guideCircle(a.frameWidth, a.frameHeight);
+  const g = guide;
   const b = f.box.pixels;
   const size = b.width / g.d;
   if (size < R.minFaceSize / k) return 'MOVE_CLOSER';
   if (size > Math.min(1.05, R.maxFaceSize * (aligned ? 1.05 : 1))) return 'MOVE_BACK';
   const dx = (b.x + b.width / 2 - g.cx) / g.d;
   const dy = (b.y + b.height / 2 - g.cy) / g.d;
-  if (Math.abs(dx) > R.maxOffsetX * k || Math.abs(dy) > R.maxOffsetY * k) {
+  const limX = Math.min(R.maxOffsetX, Math.max(0.05, R.maxEdge - size / 2)) * k;
+  const limY = Math.min(R.maxOffsetY, Math.max(0.05, R.maxEdge - (b.height / g.d) / 2)) * k;
+  if (Math.abs(dx) > limX || Math.abs(dy) > limY) {
     if (Math.abs(dx) / R.maxOffsetX >= Math.abs(dy) / R.maxOffsetY) return dx > 0 ? 'MOVE_RIGHT' : 'MOVE_LEFT';
     return dy > 0 ? 'MOVE_UP' : 'MOVE_DOWN';
   }

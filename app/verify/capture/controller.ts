@@ -6,7 +6,7 @@ import type { AlignPrompt, FlowErrorCode } from '../../../lib/i18n/messages';
 import type { FaceAnalysis, FrameAnalysis } from '../../../workers/pipeline/types';
 import { abortAttempt, ApiError, finishAttempt, nextChallenge, putBestFrame, startAttempt, type ChallengeAnswer, type ChallengeView, type Outcome, type StartedAttempt } from '../api';
 import type { FlowEvent } from '../machine';
-import { ALIGN_RULES, bestFrameScore, evaluateAlign, PromptStabilizer } from './align';
+import { ALIGN_RULES, bestFrameScore, evaluateAlign, pannedGuide, PromptStabilizer, type Guide } from './align';
 import { attachStream, CameraError, cameraSignals, openCamera } from './camera';
 import { baselineFrom, ChallengeTracker } from './challenge-tracker';
 import { encodeJpeg, FrameSlots } from './frames';
@@ -56,7 +56,7 @@ interface Frame {
 }
 
 // A short numeric trace of recent frames (no pixels, no token) for debugging and the e2e tests.
-type Trace = { t: number; state: string; faces: number; yaw?: number; pitch?: number; eye?: number; ear?: number; mar?: number; size?: number; bright?: number; sharp?: number; prompt?: string }[];
+type Trace = { t: number; state: string; faces: number; cx?: number; cy?: number; w?: number; h?: number; yaw?: number; pitch?: number; eye?: number; ear?: number; mar?: number; size?: number; bright?: number; sharp?: number; prompt?: string }[];
 const trace: Trace = ((globalThis as { __h5trace?: Trace }).__h5trace = []);
 function record(state: string, a: FrameAnalysis, prompt?: string) {
   const f = a.face;
@@ -72,6 +72,10 @@ function record(state: string, a: FrameAnalysis, prompt?: string) {
       ear: +((f.eyeAspectRatio.left + f.eyeAspectRatio.right) / 2).toFixed(3),
       mar: +f.mouthAspectRatio.toFixed(3),
       size: +(f.box.pixels.width / Math.min(a.frameWidth, a.frameHeight)).toFixed(2),
+      cx: +(f.box.normalized.x + f.box.normalized.width / 2).toFixed(2),
+      cy: +(f.box.normalized.y + f.box.normalized.height / 2).toFixed(2),
+      w: a.frameWidth,
+      h: a.frameHeight,
       bright: Math.round(f.brightness),
       sharp: Math.round(f.sharpness),
     }),
@@ -161,11 +165,14 @@ export function createController(opts: ControllerOptions): CaptureController {
     const started = performance.now();
     let lastGood = started;
     let lastKey = '';
+    let guide: Guide | null = null;
     for (;;) {
       const err = failure();
       if (err) throw err;
       const fr = await nextFrame(gen);
-      const raw = evaluateAlign(fr.analysis, aligned);
+      guide = pannedGuide(fr.analysis.frameWidth, fr.analysis.frameHeight, fr.analysis.faceCount === 1 ? fr.analysis.face?.box.pixels : undefined, guide);
+      video.style.objectPosition = `${guide.posX.toFixed(1)}% ${guide.posY.toFixed(1)}%`;
+      const raw = evaluateAlign(fr.analysis, aligned, guide);
       aligned = raw === 'HOLD';
       const prompt = stabilizer.show(raw, fr.time);
       record('align', fr.analysis, raw);

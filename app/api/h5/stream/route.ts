@@ -8,8 +8,13 @@ export const runtime = 'nodejs';
 
 /** POST /api/h5/stream?attempt=… — one batch of live frames (see lib/verification/h5/stream.ts for the format). */
 export const POST = (request: Request) => {
-  // Stamped when the request arrived, before its body is read or the token checked.
-  const arrivedAt = Date.now();
+  // Stamped when the request arrived, before its body is read or the token checked: by
+  // scripts/serve.mjs ahead of Next's routing (with this process's key, so a client cannot
+  // forge it), else now.
+  const [ts, key] = (request.headers.get('x-oc-arrived-at') ?? '').split(':');
+  const now = Date.now();
+  const stamped = key && key === process.env.OC_ARRIVAL_STAMP_KEY ? Number(ts) : NaN;
+  const arrivedAt = Number.isFinite(stamped) && stamped > now - 60_000 && stamped <= now ? stamped : now;
   return h5Handler(request, async (ctx, token) => {
     const attempt = new URL(request.url).searchParams.get('attempt') ?? '';
     if (!/^at_[0-9a-z]{9,40}$/.test(attempt)) throw new H5Error('ATTEMPT_NOT_FOUND');
