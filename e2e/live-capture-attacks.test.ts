@@ -60,6 +60,7 @@ describe.skipIf(!!missing)('live capture: attacks that must not pass', () => {
           // v07 is a 70 px GIF upscaled: the passive anti-spoof model cannot vouch for it (see verify-flow.test.ts), so that one signal is off here; the test is about timing.
           scene('atk-turn', ['turn_left'], { livenessThreshold: 0 }),
           scene('atk-spoof', ['blink'], { liveness: { actions: ['blink'], count: 1, timeoutSeconds: 8 } }),
+          scene('atk-virtual', ['blink'], { liveness: { actions: ['blink'], count: 1, timeoutSeconds: 20, rejectVirtualCamera: true } }),
         ],
       },
     });
@@ -96,8 +97,8 @@ describe.skipIf(!!missing)('live capture: attacks that must not pass', () => {
     const sent: { seq: number; t: number; data: Buffer }[] = [];
     return {
       sent,
-      async start() {
-        const r = await post('/api/h5/start', { camera: { label: 'Integrated Camera', settings: { width: 640, height: 480, frameRate: 30 } } });
+      async start(label = 'Integrated Camera') {
+        const r = await post('/api/h5/start', { camera: { label, settings: { width: 640, height: 480, frameRate: 30 } } });
         expect(r.status).toBe(200);
         attemptId = r.body.attemptId;
         return r.body;
@@ -241,6 +242,20 @@ describe.skipIf(!!missing)('live capture: attacks that must not pass', () => {
     const fin = c.body.state === 'decided' ? { body: c.body.outcome } : await b.finish(1);
     expect(fin.body).toMatchObject({ outcome: 'failed', reason: 'CAPTURE_NOT_LIVE' });
     expect((await status('atk-blink', second.ticket)).StatusCode).toBe(2);
+  });
+
+  it('a virtual camera on a scene that rejects them → VIRTUAL_CAMERA, recorded in the audit trail', async () => {
+    const { ticket, token: tok } = await token('atk-virtual', V01);
+    const a = attacker(tok);
+    await a.start('OBS Virtual Camera');
+    await a.live(clips[V01]!, 0, 2);
+    await a.challenge();
+    await a.live(clips[V01]!, 2, 16);
+    await sleep(400);
+    await a.challenge();
+    const fin = await a.finish(1);
+    expect(fin.body).toMatchObject({ outcome: 'failed', reason: 'VIRTUAL_CAMERA' });
+    expect((await status('atk-virtual', ticket)).StatusCode).toBe(2);
   });
 
   for (const loop of ['image_F1_still_loop', 'image_F2_still_loop', 'inspireface_rgb_fake_still_loop']) {

@@ -5,7 +5,6 @@ import { chooseChallenges, perChallengeTimeoutSeconds } from '../lib/verificatio
 import { allowedRedirect } from '../lib/verification/h5/redirect';
 import { actionVisible, checkSamePerson, countPeople, type FaceFacts, type FrameFacts } from '../lib/verification/h5/checks';
 import { decide, type Scoring } from '../lib/verification/h5/decision';
-import { evidenceLayout } from '../lib/verification/h5/evidence';
 import { isRetryable } from '../lib/verification/h5/reasons';
 import { initialState, reduce } from '../app/verify/machine';
 import { ChallengeTracker } from '../app/verify/capture/challenge-tracker';
@@ -27,9 +26,6 @@ describe('challenges', () => {
     expect(chooseChallenges(['blink', 'blink'], 2)).toEqual(['blink']);
     expect(perChallengeTimeoutSeconds(60, 2)).toBe(30);
     expect(perChallengeTimeoutSeconds(5, 3)).toBe(8);
-  });
-  it('lays out evidence as best + before/peak/after per challenge', () => {
-    expect(evidenceLayout(['nod', 'blink']).map((s) => `${s.idx}:${s.role}:${s.action}`)).toEqual(['0:best:null', '1:before:nod', '2:peak:nod', '3:after:nod', '4:before:blink', '5:peak:blink', '6:after:blink']);
   });
 });
 
@@ -122,6 +118,10 @@ describe('decision order', () => {
     expect(isRetryable('NOT_SAME_PERSON')).toBe(false);
     expect(isRetryable('SPOOF_SUSPECTED')).toBe(false);
     expect(isRetryable('REPLACED_FACE_ATTACK')).toBe(false);
+    expect(isRetryable('ALIGN_TIMEOUT')).toBe(true);
+    expect(isRetryable('CAPTURE_NOT_LIVE')).toBe(true);
+    expect(isRetryable('CAPTURE_DISCONTINUITY')).toBe(false);
+    expect(isRetryable('VIRTUAL_CAMERA')).toBe(false);
   });
 });
 
@@ -133,7 +133,9 @@ describe('page state machine', () => {
     s = reduce(s, { type: 'LOAD_PROGRESS', progress: 0.5 });
     expect(s).toEqual({ name: 'loading', progress: 0.5 });
     s = reduce(s, { type: 'READY' });
-    expect(s.name).toBe('align');
+    expect(s).toEqual({ name: 'align', prompt: 'DETECTING', hold: 0, help: false });
+    s = reduce(s, { type: 'ALIGN', prompt: 'MOVE_BACK', hold: 0, help: true });
+    expect(s).toEqual({ name: 'align', prompt: 'MOVE_BACK', hold: 0, help: true });
     s = reduce(s, { type: 'CHALLENGE', index: 0, total: 1, action: 'blink', progress: 0, secondsLeft: 30, prompt: null });
     s = reduce(s, { type: 'UPLOAD', progress: 0.3, checking: false });
     s = reduce(s, { type: 'DECIDED', outcome: 'passed', reason: null, attemptsLeft: 0, redirectUrl: null });
@@ -191,7 +193,7 @@ describe('action tracker (page)', () => {
 describe('catalogues', () => {
   it('every reason code has a message in both languages', () => {
     for (const c of Object.values(CATALOGUES)) {
-      for (const r of ['NOT_SAME_PERSON', 'SPOOF_SUSPECTED', 'NO_REFERENCE_PHOTO', 'LIVENESS_TIMEOUT', 'LIVENESS_ACTION_NOT_DETECTED:turn_left', 'REPLACED_FACE_ATTACK']) expect(reasonMessage(c, r)).not.toBe('');
+      for (const r of ['NOT_SAME_PERSON', 'SPOOF_SUSPECTED', 'NO_REFERENCE_PHOTO', 'LIVENESS_TIMEOUT', 'LIVENESS_ACTION_NOT_DETECTED:turn_left', 'REPLACED_FACE_ATTACK', 'ALIGN_TIMEOUT', 'CAPTURE_NOT_LIVE', 'CAPTURE_DISCONTINUITY', 'VIRTUAL_CAMERA']) expect(reasonMessage(c, r)).not.toBe('');
     }
     expect(Object.keys(CATALOGUES['zh-CN'].errors)).toEqual(Object.keys(CATALOGUES.en.errors));
     expect(Object.keys(CATALOGUES['zh-CN'].align)).toEqual(Object.keys(CATALOGUES.en.align));

@@ -224,7 +224,7 @@ export async function nextChallenge(ctx: AppContext, token: string, attemptId: s
   let cur = await currentChallenge(ctx, attempt, authed.scene);
   if (!cur) {
     if (now - attempt.created_at > ALIGN_TIMEOUT_SECONDS * 1000 + SERVER_GRACE_MS) return { state: 'decided', outcome: await closeWithoutDecision(ctx, authed, attempt, 'ALIGN_TIMEOUT') };
-    const last = await ctx.db.selectFrom('h5_frames').select('arrival_ts').where('attempt_id', '=', attempt.id).orderBy('seq', 'desc').executeTakeFirst();
+    const last = await ctx.db.selectFrom('h5_frames').select('arrival_ts').where('attempt_id', '=', attempt.id).orderBy('arrival_ts', 'desc').executeTakeFirst();
     if (!last || now - Number(last.arrival_ts) > STREAM_ALIVE_MS) throw new H5Error('STREAM_NOT_LIVE');
   } else if (!cur.seen) {
     await evaluateCurrentChallenge(ctx, attempt, timeoutS);

@@ -30,7 +30,7 @@ export const cameraSignalsSchema = z
 export type CameraSignals = z.infer<typeof cameraSignalsSchema>;
 
 /** Labels of virtual / injected cameras and capture tools (case-insensitive, word parts). */
-const VIRTUAL_LABELS = [/virtual/i, /\bfake\b/i, /\bobs\b/i, /manycam/i, /droidcam/i, /iriun/i, /epoccam/i, /xsplit/i, /snap\s*camera/i, /camtwist/i, /v4l2\s*loopback/i, /\bndi\b/i, /mmhmm/i, /e2esoft|vcam/i, /splitcam/i, /youcam/i, /camo\b/i];
+const VIRTUAL_LABELS = [/virtual/i, /fake/i, /\bobs\b/i, /manycam/i, /droidcam/i, /iriun/i, /epoccam/i, /xsplit/i, /snap\s*camera/i, /camtwist/i, /v4l2\s*loopback/i, /\bndi\b/i, /mmhmm/i, /e2esoft|vcam/i, /splitcam/i, /youcam/i, /camo\b/i];
 
 export interface SignalVerdict {
   virtual: boolean;

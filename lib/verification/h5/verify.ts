@@ -54,6 +54,8 @@ export async function sameMoment(full: Buffer, streamed: Buffer): Promise<{ same
  */
 export async function verifyStream(ctx: AppContext, task: TaskTable, scene: Scene, attempt: H5AttemptTable, input: { bestSeq: number | null }): Promise<Verdict> {
   const started = process.hrtime.bigint();
+  // The stream had to last until now (finish), not until the server finished measuring it.
+  const finishedAt = Date.now();
   const fail = (reason: ReasonCode, metrics: Record<string, unknown> = {}): Verdict => ({ decision: { passed: false, reason, retryable: isRetryable(reason), similarityScore: null, metrics: { livenessMedian: null, livenessThreshold: 0, ...metrics } }, facePic: null });
   const signals = JSON.parse(attempt.signals ?? '{}') as { virtual?: boolean };
   if (scene.settings.liveness.rejectVirtualCamera && signals.virtual) return fail('VIRTUAL_CAMERA');
@@ -68,7 +70,7 @@ export async function verifyStream(ctx: AppContext, task: TaskTable, scene: Scen
 
   // The stream first: a burst, holes or replayed frames fail whatever they show.
   const frames = await loadStream(ctx, attempt.id);
-  const endTs = allSeen ? Math.max(...rows.map((r) => Number(r.seen_at))) : Date.now();
+  const endTs = allSeen ? Math.max(...rows.map((r) => Number(r.seen_at))) : finishedAt;
   const cadence = checkCadence(frames, endTs);
   const stream: Record<string, unknown> = { stream: cadence.metrics };
   if (cadence.reason) return fail(cadence.reason, stream);

@@ -10,7 +10,7 @@ export const POST = (request: Request) =>
   h5Handler(request, async (ctx, token) => {
     const body = await readJsonBody(request);
     const attemptId = str(body.attemptId, 64);
-    const reason = body.reason === 'USER_CANCELLED' || body.reason === 'ALIGN_TIMEOUT' ? body.reason : 'LIVENESS_TIMEOUT';
-    if (!attemptId) throw new H5Error('BAD_REQUEST');
+    const reason = body.reason === 'USER_CANCELLED' || body.reason === 'ALIGN_TIMEOUT' || body.reason === 'LIVENESS_TIMEOUT' ? body.reason : null;
+    if (!attemptId || !reason) throw new H5Error('BAD_REQUEST');
     return abortAttempt(ctx, token, attemptId, reason);
   });
