@@ -82,6 +82,7 @@ export interface Database {
   audit_events: AuditEventTable;
   h5_attempts: H5AttemptTable;
   h5_evidence: H5EvidenceTable;
+  rate_limits: RateLimitTable;
 }
 
 /** One H5 liveness attempt (counted against the scene's maxAttempts when it starts). */
@@ -121,4 +122,12 @@ export interface H5EvidenceTable {
   size: number;
   sha256: string;
   created_at: number;
+}
+
+/** Issue 11 (hardening): one rate-limit bucket (lib/security/rate-limit.ts). */
+export interface RateLimitTable {
+  /** e.g. `rpc:<AccessKeyId>`, `h5:<sha256 of the token>`: never a raw token. */
+  bucket: string;
+  /** GCRA theoretical arrival time, epoch microseconds. */
+  tat_us: number;
 }
