@@ -68,7 +68,7 @@ describe('analysis pool lanes', () => {
     const pool = new WorkerPool({ entry: workerEntry(), init: { modelsDir: modelsDir(), nice: 0 }, size: 1, queueLimit: 2, interactiveQueueLimit: 4, jobTimeoutMs: 30_000 });
     await pool.start();
     try {
-      const img = await sharp({ create: { width: 1200, height: 900, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 50 } } }).jpeg().toBuffer();
+      const img = await sharp({ create: { width: 1200, height: 900, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 50 } } }).jpeg().toBuffer();
       const order: string[] = [];
       const job = (lane: 'interactive' | 'batch', name: string) => {
         const bytes = new Uint8Array(img);

@@ -114,7 +114,7 @@ describe('face-analysis lanes: a CompareFaces flood cannot fail a person at the 
   afterAll(() => server?.stop());
 
   it('the H5 finish is decided (not SERVER_ERROR) while partner calls get ServiceUnavailable', async () => {
-    const noise = await sharp({ create: { width: 1600, height: 1200, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 50 } } }).jpeg().toBuffer();
+    const noise = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 50 } } }).jpeg().toBuffer();
     const frame = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 90, g: 90, b: 90 } } }).jpeg().toBuffer();
     const token = await newToken(server);
     const started = await h5(server, token, '/api/h5/start', {});
