@@ -88,3 +88,15 @@ describe('analysis pool lanes', () => {
     }
   });
 });
+
+describe('README security section', () => {
+  it('lists every runtime dependency with its exact pinned version', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const readme = fs.readFileSync(path.resolve(__dirname, '..', 'README.md'), 'utf8');
+    const security = readme.slice(readme.indexOf('## Security'), readme.indexOf('## Code layout'));
+    for (const [name, version] of Object.entries(pkg.dependencies)) {
+      expect(version, name).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(security, name).toMatch(new RegExp(`\`${name.replace(/[/.]/g, '\\$&')}\`[^|]*\\| ${version.replace(/\./g, '\\.')} `));
+    }
+  });
+});
