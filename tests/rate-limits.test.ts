@@ -40,7 +40,7 @@ describe('per-AccessKey RPC limit across two instances on one database', () => {
   let b: RunningServer;
   beforeAll(async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudauth-rl-'));
-    const env = { CLOUDAUTH_RPC_RATE_LIMIT: '2', CLOUDAUTH_RPC_RATE_BURST: '10' };
+    const env = { CLOUDAUTH_RPC_RATE_LIMIT: '1', CLOUDAUTH_RPC_RATE_BURST: '10' };
     a = await startServer({ provision: PROVISION, dataDir, env });
     b = await startServer({ provision: PROVISION, dataDir, env });
   });
@@ -51,20 +51,25 @@ describe('per-AccessKey RPC limit across two instances on one database', () => {
 
   it('refuses the excess with Throttling.User (HTTP 400) whichever instance is asked; other keys keep their own allowance', async () => {
     const started = Date.now();
+    // Half through the official client, half raw (pop-core ignores the HTTP status: the raw ones
+    // check it on the wire), alternating between the two instances, all at once.
     const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => outcome(popClient(i % 2 ? a : b).request('GetStatus', { Biz: 'demo-h5', TicketId: `t${i}` }, { method: 'POST' }))),
+      Array.from({ length: 40 }, async (_, i) => {
+        const server = i % 2 ? a : b;
+        if (i % 4 < 2) return outcome(popClient(server).request('GetStatus', { Biz: 'demo-h5', TicketId: `t${i}` }, { method: 'POST' }));
+        const raw = await rawPost(server.url, signedParams('GetStatus', { Biz: 'demo-h5', TicketId: `t${i}` }, { method: 'POST' }));
+        const code = json(raw).Code as string;
+        return `${raw.status} ${code === '1' ? 'ok' : code}`;
+      }),
     );
     const elapsedS = (Date.now() - started) / 1000;
-    const ok = results.filter((r) => r === 'ok').length;
-    expect(results.filter((r) => r !== 'ok' && r !== 'Throttling.User')).toEqual([]);
-    // One shared bucket: burst 10 plus 2/s while the calls ran (two separate buckets would allow 20+).
+    const ok = results.filter((r) => r === 'ok' || r === '200 ok').length;
+    expect(results.filter((r) => !['ok', 'Throttling.User', '200 ok', '400 Throttling.User'].includes(r))).toEqual([]);
+    // One shared bucket: burst 10 plus 1/s while the calls ran (two separate buckets would allow 20+).
     expect(ok).toBeGreaterThanOrEqual(10);
-    expect(ok).toBeLessThanOrEqual(10 + Math.ceil(2 * elapsedS) + 1);
-
-    // pop-core ignores the HTTP status: check it on the wire.
-    const raw = await rawPost(a.url, signedParams('GetStatus', { Biz: 'demo-h5', TicketId: 'again' }, { method: 'POST' }));
-    expect(raw.status).toBe(400);
-    expect(json(raw)).toMatchObject({ Code: 'Throttling.User', Success: false });
+    expect(ok).toBeLessThanOrEqual(10 + Math.ceil(elapsedS) + 1);
+    expect(results).toContain('Throttling.User');
+    expect(results).toContain('400 Throttling.User');
 
     expect(await outcome(popClient(b, OTHER_KEY).request('GetStatus', { Biz: 'demo-h5', TicketId: 'x' }, { method: 'POST' }))).toBe('ok');
     // The allowance comes back at the configured rate.
@@ -96,9 +101,13 @@ describe('per-token H5 limit (defaults)', () => {
   it('a flood from one token is cut off with 429 RATE_LIMITED and Retry-After; other tokens are unaffected', async () => {
     const token = await newToken(server);
     const other = await newToken(server);
+    const started = Date.now();
     const flood = await Promise.all(Array.from({ length: 300 }, () => h5(server, token, '/api/h5/abort', { attemptId: `at_${'1'.repeat(20)}` })));
+    const elapsedS = (Date.now() - started) / 1000;
     const limited = flood.filter((r) => r.status === 429);
-    expect(limited.length).toBeGreaterThan(100);
+    // At most the burst (90) plus 30/s while the flood lasted got through.
+    expect(limited.length).toBeGreaterThanOrEqual(Math.min(250, 300 - (90 + Math.ceil(30 * elapsedS) + 1)));
+    expect(limited.length).toBeGreaterThan(0);
     expect(limited[0]!.body).toEqual({ error: 'RATE_LIMITED' });
     expect(Number(limited[0]!.retryAfter)).toBeGreaterThanOrEqual(1);
     expect((await h5(server, other, '/api/h5/start', {})).status).toBe(200);
