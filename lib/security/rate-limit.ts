@@ -32,6 +32,8 @@ const ALLOWED: RateDecision = { allowed: true, retryAfterMs: 0 };
 
 export class RateLimiter {
   private lastPurge = 0;
+  /** Buckets this process saw refused, and until when (ms) the answer cannot change. */
+  private readonly refusedUntil = new Map<string, number>();
   constructor(
     private readonly db: Db,
     private readonly kind: DbKind,
@@ -40,6 +42,11 @@ export class RateLimiter {
   /** Takes `cost` requests' worth from `bucket`; nothing is taken when refused. */
   async take(bucket: string, limit: RateLimit, nowMs = Date.now(), cost = 1): Promise<RateDecision> {
     if (!(limit.ratePerSecond > 0)) return ALLOWED;
+    const until = this.refusedUntil.get(bucket);
+    if (until !== undefined) {
+      if (nowMs < until) return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(until - nowMs)) };
+      this.refusedUntil.delete(bucket);
+    }
     const now = Math.round(nowMs * 1000);
     const inc = Math.max(1, Math.round((1e6 / limit.ratePerSecond) * cost));
     // The bucket is full (burst requests allowed) when TAT <= now; each request moves TAT by
@@ -56,9 +63,13 @@ export class RateLimiter {
       RETURNING tat_us`.execute(this.db);
     this.maybePurge(nowMs);
     if (r.rows.length > 0) return ALLOWED;
-    const row = await this.db.selectFrom('rate_limits').select('tat_us').where('bucket', '=', bucket).executeTakeFirst();
-    const tat = Number(row?.tat_us ?? now);
-    return { allowed: false, retryAfterMs: Math.max(1, Math.ceil((tat + inc - tolerance - now) / 1000)) };
+    // The stored TAT was set by an allowed request, so TAT ≤ now + tolerance and the wait is at
+    // most one interval: refuse locally for that long instead of asking the database again, so a
+    // flood costs one statement per interval and process, not one per request.
+    const retryAfterMs = Math.max(1, Math.ceil(inc / 1000));
+    if (this.refusedUntil.size > 10_000) this.refusedUntil.clear();
+    this.refusedUntil.set(bucket, nowMs + retryAfterMs);
+    return { allowed: false, retryAfterMs };
   }
 
   /** Idle buckets (TAT more than an hour in the past) carry no state worth keeping. */
