@@ -9,10 +9,22 @@ export interface StartedAttempt {
   attemptId: string;
   seq: number;
   maxAttempts: number;
-  challenges: LivenessActionName[];
+  challengeCount: number;
   challengeTimeoutSeconds: number;
-  frames: number;
+  alignTimeoutSeconds: number;
+  stream: { targetFps: number; maxSide: number; maxFramesPerBatch: number; maxFrameBytes: number };
 }
+
+export interface ChallengeView {
+  index: number;
+  total: number;
+  action: LivenessActionName;
+  issuedAt: number;
+  timeoutSeconds: number;
+  seen: boolean;
+}
+
+export type ChallengeAnswer = { state: 'issued' | 'pending'; challenge: ChallengeView } | { state: 'complete' } | { state: 'decided'; outcome: Outcome };
 
 export interface Outcome {
   outcome: OutcomeKind;
@@ -62,23 +74,49 @@ async function withRetries<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
   throw last;
 }
 
-export function startAttempt(token: string, redirects: { successRedirect?: string; failRedirect?: string }): Promise<StartedAttempt> {
-  return withRetries(() => postJson<StartedAttempt>(token, '/api/h5/start', redirects), 3);
+export function startAttempt(token: string, redirects: { successRedirect?: string; failRedirect?: string }, camera: unknown): Promise<StartedAttempt> {
+  return withRetries(() => postJson<StartedAttempt>(token, '/api/h5/start', { ...redirects, camera }), 3);
 }
 
-export function finishAttempt(token: string, attemptId: string): Promise<Outcome> {
+export function nextChallenge(token: string, attemptId: string): Promise<ChallengeAnswer> {
+  return withRetries(() => postJson<ChallengeAnswer>(token, '/api/h5/challenge', { attemptId }), 4);
+}
+
+export function finishAttempt(token: string, attemptId: string, bestSeq: number | null): Promise<Outcome> {
   // The decision is stored before it is answered, so asking again is safe; a long decision answers DECISION_PENDING.
-  return withRetries(() => postJson<Outcome>(token, '/api/h5/finish', { attemptId }), 12);
+  return withRetries(() => postJson<Outcome>(token, '/api/h5/finish', { attemptId, bestSeq }), 12);
 }
 
-export function abortAttempt(token: string, attemptId: string, reason: 'LIVENESS_TIMEOUT' | 'USER_CANCELLED'): Promise<Outcome> {
+export function abortAttempt(token: string, attemptId: string, reason: 'LIVENESS_TIMEOUT' | 'ALIGN_TIMEOUT' | 'USER_CANCELLED'): Promise<Outcome> {
   return withRetries(() => postJson<Outcome>(token, '/api/h5/abort', { attemptId, reason }), 3);
 }
 
-function putFrame(token: string, attemptId: string, index: number, jpeg: Blob, onProgress: (loaded: number) => void): Promise<void> {
+/** One batch of the live stream: 4-byte header length, JSON header, then the JPEGs. */
+export async function postStreamBatch(token: string, attemptId: string, frames: { seq: number; t: number; jpeg: Blob }[]): Promise<{ challenge: ChallengeView | null }> {
+  const header = new TextEncoder().encode(JSON.stringify({ frames: frames.map((f) => ({ seq: f.seq, t: f.t, bytes: f.jpeg.size })) }));
+  const len = new Uint8Array(4);
+  new DataView(len.buffer).setUint32(0, header.length);
+  const body = new Blob([len, header, ...frames.map((f) => f.jpeg)], { type: 'application/octet-stream' });
+  let res: Response;
+  try {
+    res = await fetch(`/api/h5/stream?attempt=${encodeURIComponent(attemptId)}`, { method: 'POST', headers: { [TOKEN_HEADER]: token, 'content-type': 'application/octet-stream' }, body, cache: 'no-store', credentials: 'omit' });
+  } catch {
+    throw new ApiError('NETWORK', 0);
+  }
+  const data = (await res.json().catch(() => ({}))) as { error?: string; challenge?: ChallengeView | null };
+  if (!res.ok) throw new ApiError(data.error ?? (res.status >= 500 ? 'SERVER_ERROR' : 'BAD_REQUEST'), res.status);
+  return { challenge: data.challenge ?? null };
+}
+
+/** The full-resolution copy of one streamed frame (the server checks it is the same moment). */
+export function putBestFrame(token: string, attemptId: string, seq: number, jpeg: Blob, onProgress: (fraction: number) => void): Promise<void> {
+  return withRetries(() => putFrame(`/api/h5/evidence?attempt=${encodeURIComponent(attemptId)}&seq=${seq}`, token, jpeg, (loaded) => onProgress(Math.min(1, loaded / (jpeg.size || 1)))), 4);
+}
+
+function putFrame(url: string, token: string, jpeg: Blob, onProgress: (loaded: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('PUT', `/api/h5/evidence?attempt=${encodeURIComponent(attemptId)}&index=${index}`);
+    xhr.open('PUT', url);
     xhr.setRequestHeader(TOKEN_HEADER, token);
     xhr.setRequestHeader('content-type', 'image/jpeg');
     xhr.upload.onprogress = (e) => onProgress(e.loaded);
@@ -97,15 +135,4 @@ function putFrame(token: string, attemptId: string, index: number, jpeg: Blob, o
     xhr.timeout = 30_000;
     xhr.send(jpeg);
   });
-}
-
-/** Uploads the frames in order with overall byte progress; each frame is retried on its own. */
-export async function uploadFrames(token: string, attemptId: string, frames: Blob[], onProgress: (fraction: number) => void): Promise<void> {
-  const total = frames.reduce((s, f) => s + f.size, 0) || 1;
-  let done = 0;
-  for (const [index, jpeg] of frames.entries()) {
-    await withRetries(() => putFrame(token, attemptId, index, jpeg, (loaded) => onProgress((done + Math.min(loaded, jpeg.size)) / total)), 4);
-    done += jpeg.size;
-    onProgress(done / total);
-  }
 }

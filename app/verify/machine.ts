@@ -10,7 +10,7 @@ export type FlowState =
   | { name: 'intro' }
   | { name: 'permission' }
   | { name: 'loading'; progress: number }
-  | { name: 'align'; prompt: AlignPrompt; hold: number }
+  | { name: 'align'; prompt: AlignPrompt; hold: number; help: boolean }
   | { name: 'challenge'; index: number; total: number; action: LivenessActionName; progress: number; secondsLeft: number; prompt: AlignPrompt | null }
   | { name: 'uploading'; progress: number; checking: boolean }
   | { name: 'result'; outcome: OutcomeKind; reason: string | null; attemptsLeft: number; redirectUrl: string | null }
@@ -24,7 +24,7 @@ export type FlowEvent =
   | { type: 'CAMERA_READY' }
   | { type: 'LOAD_PROGRESS'; progress: number }
   | { type: 'READY' }
-  | { type: 'ALIGN'; prompt: AlignPrompt; hold: number }
+  | { type: 'ALIGN'; prompt: AlignPrompt; hold: number; help: boolean }
   | { type: 'CHALLENGE'; index: number; total: number; action: LivenessActionName; progress: number; secondsLeft: number; prompt: AlignPrompt | null }
   | { type: 'UPLOAD'; progress: number; checking: boolean }
   | { type: 'DECIDED'; outcome: OutcomeKind; reason: string | null; attemptsLeft: number; redirectUrl: string | null }
@@ -59,9 +59,9 @@ export function reduce(state: FlowState, event: FlowEvent): FlowState {
     case 'LOAD_PROGRESS':
       return { name: 'loading', progress: Math.max(state.name === 'loading' ? state.progress : 0, event.progress) };
     case 'READY':
-      return { name: 'align', prompt: 'NO_FACE', hold: 0 };
+      return { name: 'align', prompt: 'DETECTING', hold: 0, help: false };
     case 'ALIGN':
-      return { name: 'align', prompt: event.prompt, hold: event.hold };
+      return { name: 'align', prompt: event.prompt, hold: event.hold, help: event.help };
     case 'CHALLENGE':
       return { name: 'challenge', index: event.index, total: event.total, action: event.action, progress: event.progress, secondsLeft: event.secondsLeft, prompt: event.prompt };
     case 'UPLOAD':

@@ -232,8 +232,16 @@ function CaptureText({ state, t }: { state: FlowState; t: Catalogue }) {
       detail = <Progress value={state.progress} label={t.ui.progress} />;
       break;
     case 'align':
+      // One message at a time: the prompt is the message; the step's name is for screen readers.
       title = t.ui.alignTitle;
       prompt = t.align[state.prompt];
+      if (state.help && t.alignHelp[state.prompt]) {
+        detail = (
+          <p className="mt-2 text-base text-slate-800" data-align-help={state.prompt}>
+            {t.alignHelp[state.prompt]}
+          </p>
+        );
+      }
       break;
     case 'challenge':
       title = t.ui.challengeTitle(state.index + 1, state.total);
@@ -252,7 +260,7 @@ function CaptureText({ state, t }: { state: FlowState; t: Catalogue }) {
   }
   return (
     <div className="text-center landscape:text-left">
-      <h1 className="text-lg font-semibold text-slate-700">{title}</h1>
+      <h1 className={state.name === 'align' ? 'sr-only' : 'text-lg font-semibold text-slate-700'}>{title}</h1>
       <p role="status" aria-live="polite" aria-atomic="true" data-prompt={state.name === 'align' ? state.prompt : state.name === 'challenge' ? (state.prompt ?? state.action) : undefined} className="mt-2 min-h-[3.5rem] text-2xl font-bold text-slate-900">
         {prompt}
       </p>

@@ -6,6 +6,7 @@ import { compareFaces } from './compare-faces';
 import { detectFaceAttributes } from './detect-face-attributes';
 import { submitMaterials } from './submit-materials';
 import { submitVerification } from './submit-verification';
+import { executeRequest } from '../protocols/face-verify/execute-request';
 
 const all: RpcAction[] = [
   getVerifyToken,
@@ -15,6 +16,7 @@ const all: RpcAction[] = [
   detectFaceAttributes,
   submitMaterials,
   submitVerification,
+  executeRequest,
 ];
 
 export const ACTIONS: ReadonlyMap<string, RpcAction> = new Map(all.map((a) => [a.name, a]));

@@ -27,14 +27,19 @@ export type AlignPrompt =
   | 'MULTIPLE_FACES'
   | 'MOVE_CLOSER'
   | 'MOVE_BACK'
-  | 'CENTER_FACE'
+  | 'MOVE_LEFT'
+  | 'MOVE_RIGHT'
+  | 'MOVE_UP'
+  | 'MOVE_DOWN'
   | 'FACE_FRONT'
   | 'LEVEL_HEAD'
   | 'MORE_LIGHT'
   | 'LESS_LIGHT'
   | 'HOLD_STILL'
   | 'OPEN_EYES'
-  | 'HOLD';
+  | 'HOLD'
+  /** Before the first frame was analysed: nothing is known yet. */
+  | 'DETECTING';
 
 /** Server reason codes (AuditConclusions) as the user reads them: the action-specific codes share one message. */
 export type ReasonKey = Exclude<ReasonCode, `LIVENESS_ACTION_NOT_DETECTED:${string}`> | 'LIVENESS_ACTION_NOT_DETECTED';
@@ -75,6 +80,8 @@ export interface Catalogue {
   };
   errors: Record<FlowErrorCode, { title: string; body: string }>;
   align: Record<AlignPrompt, string>;
+  /** Concrete help shown when one condition keeps failing for a few seconds. */
+  alignHelp: Record<AlignPrompt, string>;
   challenge: Record<LivenessActionName, string>;
   reasons: Record<ReasonKey, string>;
   actionNotDetected: (action: LivenessActionName) => string;
@@ -139,7 +146,10 @@ const zh: Catalogue = {
     MULTIPLE_FACES: '画面中只能有一个人',
     MOVE_CLOSER: '请靠近一点',
     MOVE_BACK: '请离远一点',
-    CENTER_FACE: '请把脸移到框的中间',
+    MOVE_LEFT: '请向左移一点',
+    MOVE_RIGHT: '请向右移一点',
+    MOVE_UP: '请把脸向上移一点',
+    MOVE_DOWN: '请把脸向下移一点',
     FACE_FRONT: '请正对屏幕，不要侧脸',
     LEVEL_HEAD: '请平视屏幕，不要抬头或低头',
     MORE_LIGHT: '光线太暗，请到明亮的地方',
@@ -147,6 +157,25 @@ const zh: Catalogue = {
     HOLD_STILL: '请保持不动',
     OPEN_EYES: '请睁开眼睛',
     HOLD: '很好，请保持',
+    DETECTING: '正在识别…',
+  },
+  alignHelp: {
+    NO_FACE: '把手机举到与脸同高，距离约一臂，让整张脸出现在圆框里。',
+    MULTIPLE_FACES: '请让其他人离开画面，或换一个背景里没有人脸（照片、海报）的位置。',
+    MOVE_CLOSER: '脸在圆框里太小了：把手机拿近一些，让脸占满大半个圆框。',
+    MOVE_BACK: '脸超出了圆框：把手机拿远一些，直到下巴和额头都在圆框内。',
+    MOVE_LEFT: '看着预览画面，把脸（或手机）慢慢向左移，直到脸在圆框正中。',
+    MOVE_RIGHT: '看着预览画面，把脸（或手机）慢慢向右移，直到脸在圆框正中。',
+    MOVE_UP: '把手机稍微放低一点，或抬一点下巴，让脸在圆框正中。',
+    MOVE_DOWN: '把手机稍微举高一点，让额头和下巴都在圆框内。',
+    FACE_FRONT: '把手机放在脸的正前方，眼睛看着屏幕。',
+    LEVEL_HEAD: '把手机举到与眼睛同高，不要抬头或低头。',
+    MORE_LIGHT: '面向窗户或灯光，不要背对光源。',
+    LESS_LIGHT: '避开直射的阳光或灯光，或换一个光线柔和的地方。',
+    HOLD_STILL: '用双手拿稳手机，或把手机靠在物体上。',
+    OPEN_EYES: '请自然地睁开眼睛看着屏幕；如果戴了墨镜请摘下。',
+    HOLD: '',
+    DETECTING: '',
   },
   challenge: {
     blink: '请眨眨眼',
@@ -236,7 +265,10 @@ const en: Catalogue = {
     MULTIPLE_FACES: 'Only one person may be in the picture',
     MOVE_CLOSER: 'Move closer',
     MOVE_BACK: 'Move back a little',
-    CENTER_FACE: 'Move your face to the centre',
+    MOVE_LEFT: 'Move a little to the left',
+    MOVE_RIGHT: 'Move a little to the right',
+    MOVE_UP: 'Move your face up a little',
+    MOVE_DOWN: 'Move your face down a little',
     FACE_FRONT: 'Look straight at the screen',
     LEVEL_HEAD: 'Keep your head level',
     MORE_LIGHT: 'Too dark: find more light',
@@ -244,6 +276,25 @@ const en: Catalogue = {
     HOLD_STILL: 'Hold still',
     OPEN_EYES: 'Keep your eyes open',
     HOLD: 'Good, hold it',
+    DETECTING: 'Looking for your face…',
+  },
+  alignHelp: {
+    NO_FACE: 'Hold the phone at face height, about an arm\'s length away, so your whole face is inside the circle.',
+    MULTIPLE_FACES: 'Ask others to step out of the picture, or move away from photos and posters with faces.',
+    MOVE_CLOSER: 'Your face is small in the circle: bring the phone closer until your face fills most of it.',
+    MOVE_BACK: 'Your face goes past the circle: hold the phone further away until chin and forehead are inside.',
+    MOVE_LEFT: 'Watch the preview and slowly move your face (or the phone) to the left until your face is in the middle.',
+    MOVE_RIGHT: 'Watch the preview and slowly move your face (or the phone) to the right until your face is in the middle.',
+    MOVE_UP: 'Lower the phone a little, or lift your chin, so your face is in the middle of the circle.',
+    MOVE_DOWN: 'Raise the phone a little so your forehead and chin are inside the circle.',
+    FACE_FRONT: 'Hold the phone straight in front of your face and look at the screen.',
+    LEVEL_HEAD: 'Hold the phone at eye level; don\'t look up or down.',
+    MORE_LIGHT: 'Face a window or a lamp; don\'t sit with the light behind you.',
+    LESS_LIGHT: 'Avoid direct sunlight or a bright lamp, or move somewhere with softer light.',
+    HOLD_STILL: 'Hold the phone with both hands, or rest it against something.',
+    OPEN_EYES: 'Open your eyes naturally and look at the screen; take off sunglasses.',
+    HOLD: '',
+    DETECTING: '',
   },
   challenge: {
     blink: 'Blink your eyes',

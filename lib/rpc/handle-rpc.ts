@@ -9,7 +9,7 @@ import { readRpcRequest } from './request';
 import { pickFormat, render, type ResponseFormat } from './response-format';
 
 /** API versions of Cloudauth whose RPC actions we serve; anything else is a client mistake. */
-const VERSIONS = new Set(['2017-11-17', '2018-07-03', '2018-09-16', '2018-09-30', '2018-12-03', '2019-03-07', '2020-11-12']);
+const VERSIONS = new Set(['2017-03-31', '2017-11-17', '2018-07-03', '2018-09-16', '2018-09-30', '2018-12-03', '2019-03-07', '2020-11-12']);
 
 /** The whole RPC endpoint: parse, authenticate, validate, run the action, render JSON or XML. */
 export async function handleRpc(request: Request): Promise<Response> {
@@ -37,7 +37,7 @@ export async function handleRpc(request: Request): Promise<Response> {
     if (!parsed.success) throw paramError(parsed.error);
     const data = await def.run(ctx, parsed.data, { accessKeyId, requestId });
     log.info({ requestId, action, accessKeyId, ms: Math.round(performance.now() - started) }, 'rpc ok');
-    return render(format, `${action}Response`, { RequestId: requestId, Data: data, Success: true, Code: '1' });
+    return render(format, `${action}Response`, def.envelope ? def.envelope(data, requestId) : { RequestId: requestId, Data: data, Success: true, Code: '1' });
   } catch (err) {
     const e = err instanceof RpcError ? err : null;
     if (!e) log.error({ requestId, action, err: (err as Error)?.message, stack: (err as Error)?.stack }, 'rpc internal error');

@@ -11,8 +11,10 @@ export const sceneSettingsSchema = z
         actions: z.array(z.enum(LIVENESS_ACTIONS)).min(1).default(['blink', 'mouth_open', 'turn_left', 'turn_right', 'nod']),
         count: z.number().int().min(1).max(5).default(2),
         timeoutSeconds: z.number().int().min(5).max(600).default(60),
+        /** Fail attempts whose camera looks virtual or injected (OBS, ManyCam, "fake"…). Off by default: Chromium's own test camera is labelled fake. */
+        rejectVirtualCamera: z.boolean().default(false),
       })
-      .default({ actions: ['blink', 'mouth_open', 'turn_left', 'turn_right', 'nod'], count: 2, timeoutSeconds: 60 })
+      .default({ actions: ['blink', 'mouth_open', 'turn_left', 'turn_right', 'nod'], count: 2, timeoutSeconds: 60, rejectVirtualCamera: false })
       .refine((l) => l.count <= new Set(l.actions).size, { message: 'liveness.count exceeds the number of distinct actions' }),
     /** 1–4 = false-accept rate 1e-3 … 1e-6, as FaceID's security_level. */
     securityLevel: z.number().int().min(1).max(4).default(2),

@@ -83,6 +83,8 @@ export interface Database {
   h5_attempts: H5AttemptTable;
   h5_evidence: H5EvidenceTable;
   rate_limits: RateLimitTable;
+  h5_frames: H5FrameTable;
+  h5_challenges: H5ChallengeTable;
 }
 
 /** One H5 liveness attempt (counted against the scene's maxAttempts when it starts). */
@@ -109,6 +111,8 @@ export interface H5AttemptTable {
   /** When finish() took the attempt to decide it (a crashed decision can be re-claimed later). */
   claimed_at: number | null;
   decided_at: number | null;
+  /** JSON: camera label, track settings, measured frame rate, virtual-camera markers (injection signals). */
+  signals: string | null;
 }
 
 /** One uploaded evidence frame; the JPEG is an encrypted blob (deleted after the decision unless kept as FacePic). */
@@ -122,6 +126,54 @@ export interface H5EvidenceTable {
   size: number;
   sha256: string;
   created_at: number;
+  /** For the full-resolution best frame: the streamed frame it claims to be (the server checks). */
+  stream_seq: number | null;
+}
+
+/** One frame of the live stream (see migration-0003-live-capture.ts). */
+export interface H5FrameTable {
+  attempt_id: string;
+  seq: number;
+  /** The page's capture time (its own clock, ms). */
+  capture_ts: number;
+  /** The server's clock when the frame arrived (ms). */
+  arrival_ts: number;
+  sha256: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  blob_key: string | null;
+  /** JSON StreamFrameFacts measured by the server; null until analysed. */
+  facts: string | null;
+}
+
+/** A challenge the server issued (one at a time) and when its own analysis saw it done. */
+export interface H5ChallengeTable {
+  attempt_id: string;
+  idx: number;
+  action: string;
+  issued_at: number;
+  seen_at: number | null;
+  /** JSON: the seqs of the frames that showed it (before, peak, after). */
+  evidence: string | null;
+}
+
+/** Issue 9 (FaceID, face_verify): the protocol a task was created through (migration 0006). */
+export interface ProtocolTaskTable {
+  task_id: string;
+  /** 'faceid' | 'face_verify' */
+  protocol: string;
+  access_key_id: string;
+  /** FaceID biz_no / face_verify bizId, as the partner sent it (or generated). */
+  external_id: string | null;
+  /** HMAC of the normalised ID number (lib/verification/protocol-tasks.ts), for reference lookups. */
+  identity_lookup: string | null;
+  /** The protocol's own JSON (FaceID: which references were given, the ref2 score once computed). */
+  options: string | null;
+  created_at: number;
+}
+export interface Database {
+  protocol_tasks: ProtocolTaskTable;
 }
 
 /** Issue 11 (hardening): one rate-limit bucket (lib/security/rate-limit.ts). */

@@ -65,3 +65,19 @@ export async function attachStream(video: HTMLVideoElement, stream: MediaStream)
     await new Promise<void>((resolve) => video.addEventListener('loadeddata', () => resolve(), { once: true }));
   }
 }
+
+/**
+ * What the page can see of the camera after permission, for the server's injection checks: the
+ * label (virtual cameras name themselves), the track's settings and the measured frame rate.
+ * No device id (it identifies the device across sites).
+ */
+export function cameraSignals(stream: MediaStream, measuredFps?: number): Record<string, unknown> {
+  const track = stream.getVideoTracks()[0];
+  const st = (track?.getSettings?.() ?? {}) as MediaTrackSettings & { resizeMode?: string };
+  const pick = <T>(v: T | undefined) => (v === undefined ? undefined : v);
+  return {
+    label: track?.label?.slice(0, 256),
+    settings: { width: pick(st.width), height: pick(st.height), frameRate: pick(st.frameRate), facingMode: pick(st.facingMode), resizeMode: pick(st.resizeMode), aspectRatio: pick(st.aspectRatio) },
+    ...(measuredFps !== undefined && { measuredFps: Math.round(measuredFps * 10) / 10 }),
+  };
+}

@@ -4,13 +4,14 @@
 // pass it to the API client.
 import type { AlignPrompt, FlowErrorCode } from '../../../lib/i18n/messages';
 import type { FaceAnalysis, FrameAnalysis } from '../../../workers/pipeline/types';
-import { abortAttempt, ApiError, finishAttempt, startAttempt, uploadFrames, type StartedAttempt } from '../api';
+import { abortAttempt, ApiError, finishAttempt, nextChallenge, putBestFrame, startAttempt, type ChallengeAnswer, type ChallengeView, type Outcome, type StartedAttempt } from '../api';
 import type { FlowEvent } from '../machine';
-import { ALIGN_RULES, bestFrameScore, evaluateAlign } from './align';
-import { attachStream, CameraError, openCamera } from './camera';
+import { ALIGN_RULES, bestFrameScore, evaluateAlign, PromptStabilizer } from './align';
+import { attachStream, CameraError, cameraSignals, openCamera } from './camera';
 import { baselineFrom, ChallengeTracker } from './challenge-tracker';
 import { encodeJpeg, FrameSlots } from './frames';
 import { createAnalyzer, type FaceAnalyzer } from './analyzer';
+import { FrameStreamer } from './streamer';
 
 export interface ControllerOptions {
   token: string;
@@ -85,6 +86,9 @@ export function createController(opts: ControllerOptions): CaptureController {
   let stream: MediaStream | null = null;
   let analyzer: FaceAnalyzer | null = null;
   let disposed = false;
+  let currentStreamer: FrameStreamer | null = null;
+  let cameraSince = 0;
+  let presentedAtCamera = 0;
   /** Bumped to cancel the running attempt's loop (retry, dispose). */
   let generation = 0;
 
@@ -94,7 +98,7 @@ export function createController(opts: ControllerOptions): CaptureController {
       const tokenState = TOKEN_CODES[e.code as keyof typeof TOKEN_CODES];
       if (tokenState) return dispatch({ type: 'TOKEN', state: tokenState });
       if (e.code === 'ATTEMPTS_EXHAUSTED') return fail('ATTEMPTS_EXHAUSTED');
-      if (e.code === 'NETWORK') return fail('NETWORK');
+      if (e.code === 'NETWORK' || e.code === 'STREAM_NOT_LIVE') return fail('NETWORK');
     }
     fail('SERVER_ERROR');
   };
@@ -144,113 +148,226 @@ export function createController(opts: ControllerOptions): CaptureController {
     }
   }
 
-  async function align(gen: number): Promise<FaceAnalysis[]> {
+  const decided = (o: Outcome) => dispatch({ type: 'DECIDED', outcome: o.outcome, reason: o.reason, attemptsLeft: o.attemptsLeft, redirectUrl: o.redirectUrl });
+
+  /** Align: every condition held for holdMs; the best frame of the hold is streamed and kept at full size. Null on ALIGN_TIMEOUT. */
+  async function align(gen: number, attempt: StartedAttempt, streamer: FrameStreamer, failure: () => ApiError | null): Promise<{ faces: FaceAnalysis[]; bestSeq: number } | null> {
     let holdStart = 0;
     let bestScore = -1;
+    let bestSeq = -1;
     let holdFaces: FaceAnalysis[] = [];
-    let lastPrompt: AlignPrompt | null = null;
+    let aligned = false;
+    const stabilizer = new PromptStabilizer();
+    const started = performance.now();
+    let lastGood = started;
+    let lastKey = '';
     for (;;) {
+      const err = failure();
+      if (err) throw err;
       const fr = await nextFrame(gen);
-      const prompt = evaluateAlign(fr.analysis);
-      record('align', fr.analysis, prompt);
-      if (prompt !== 'HOLD') {
+      const raw = evaluateAlign(fr.analysis, aligned);
+      aligned = raw === 'HOLD';
+      const prompt = stabilizer.show(raw, fr.time);
+      record('align', fr.analysis, raw);
+      if (raw !== 'HOLD') {
         holdStart = 0;
         bestScore = -1;
         holdFaces = [];
         fr.bitmap.close();
       } else {
+        lastGood = fr.time;
         if (!holdStart) holdStart = fr.time;
         holdFaces.push(fr.analysis.face!);
         const score = bestFrameScore(fr.analysis);
         if (score > bestScore) {
+          // The best frame is one of the streamed frames: the server checks its full-size copy against it.
+          const seq = await streamer.offer(fr.bitmap, fr.time, true);
           bestScore = score;
+          bestSeq = seq ?? bestSeq;
           slots.put('best', fr.bitmap);
         } else fr.bitmap.close();
       }
       const hold = holdStart ? Math.min(1, (fr.time - holdStart) / ALIGN_RULES.holdMs) : 0;
-      if (prompt !== lastPrompt || hold > 0) dispatch({ type: 'ALIGN', prompt, hold });
-      lastPrompt = prompt;
-      if (hold >= 1 && holdFaces.length >= 3) return holdFaces;
+      const help = fr.time - lastGood >= ALIGN_RULES.helpAfterMs && prompt !== 'HOLD';
+      const key = `${prompt}:${help}:${Math.round(hold * 10)}`;
+      if (key !== lastKey) dispatch({ type: 'ALIGN', prompt, hold, help });
+      lastKey = key;
+      if (hold >= 1 && holdFaces.length >= 3 && bestSeq >= 0) return { faces: holdFaces, bestSeq };
+      if (fr.time - started > attempt.alignTimeoutSeconds * 1000) return null;
+    }
+  }
+
+  /**
+   * One challenge, issued by the server: the page's tracker only drives the prompt and the ring
+   * (and marks the frames around the action to be streamed for sure); the server decides when
+   * the action was done. Returns the server's next answer.
+   */
+  async function runChallenge(gen: number, attempt: StartedAttempt, streamer: FrameStreamer, base: ReturnType<typeof baselineFrom>, ch: ChallengeView, view: () => ChallengeView | null, failure: () => ApiError | null): Promise<ChallengeAnswer> {
+    const tracker = new ChallengeTracker(ch.action, base);
+    const deadline = performance.now() + ch.timeoutSeconds * 1000;
+    let progress = 0;
+    let askedAt = 0;
+    // The question to the server runs while the frame loop goes on: the stream never pauses for it.
+    let asking: Promise<void> | null = null;
+    let answered: ChallengeAnswer | null = null;
+    let askError: unknown = null;
+    for (;;) {
+      const err = failure();
+      if (err) throw err;
+      if (askError) throw askError;
+      const answer = answered as ChallengeAnswer | null;
+      if (answer) {
+        answered = null;
+        if (answer.state !== 'pending') {
+          dispatch({ type: 'CHALLENGE', index: ch.index, total: ch.total, action: ch.action, progress: 1, secondsLeft: 0, prompt: null });
+          return answer;
+        }
+        // Past the limit and the server still has not seen it: the attempt ends as a timeout.
+        if (performance.now() > deadline + 3000) return { state: 'decided', outcome: await abortAttempt(token, attempt.attemptId, 'LIVENESS_TIMEOUT') };
+      }
+      const v = view();
+      const seen = !!v && v.index === ch.index && v.seen;
+      const now = performance.now();
+      if ((seen || now > deadline) && !asking && now - askedAt > 400) {
+        askedAt = now;
+        asking = nextChallenge(token, attempt.attemptId)
+          .then((a) => void (answered = a), (e: unknown) => void (askError = e))
+          .finally(() => (asking = null));
+      }
+      const fr = await nextFrame(gen);
+      const a = fr.analysis;
+      let prompt: AlignPrompt | null = null;
+      if (a.faceCount === 0 || !a.face) prompt = 'NO_FACE';
+      else if (a.faceCount > 1) prompt = 'MULTIPLE_FACES';
+      record(`challenge:${ch.action}`, a, prompt ?? undefined);
+      let key = false;
+      if (!prompt) {
+        const s = tracker.step(a.face!, fr.time);
+        progress = Math.max(progress, s.progress);
+        key = !!s.keep;
+      }
+      if (key) await streamer.offer(fr.bitmap, fr.time, true);
+      fr.bitmap.close();
+      dispatch({ type: 'CHALLENGE', index: ch.index, total: ch.total, action: ch.action, progress: seen ? 1 : Math.min(0.9, progress), secondsLeft: Math.max(0, Math.ceil((deadline - performance.now()) / 1000)), prompt });
+    }
+  }
+
+  /** Keeps analysing and streaming frames while a request to the server is under way. */
+  async function whileStreaming<T>(gen: number, streamer: FrameStreamer, p: Promise<T>): Promise<T> {
+    let done = false;
+    const settled = p.finally(() => (done = true));
+    settled.catch(() => undefined);
+    while (!done) {
+      const fr = await nextFrame(gen);
+      fr.bitmap.close();
+    }
+    return settled;
+  }
+
+  /** The worker's first analyses are slow (wasm compile, first inference): run them before the attempt starts, so the live stream does not begin with a stall. */
+  async function warmUp(gen: number): Promise<void> {
+    const until = performance.now() + 2500;
+    let quick = 0;
+    while (quick < 3 && performance.now() < until) {
+      const t0 = performance.now();
+      const fr = await nextFrame(gen);
+      fr.bitmap.close();
+      quick = performance.now() - t0 < 120 ? quick + 1 : 0;
     }
   }
 
   async function runAttempt(attempt: StartedAttempt): Promise<void> {
     const gen = ++generation;
     slots.clear();
+    let serverView: ChallengeView | null = null;
+    let streamFailure: ApiError | null = null;
+    const streamer = new FrameStreamer({
+      token,
+      attemptId: attempt.attemptId,
+      targetFps: attempt.stream.targetFps,
+      maxSide: attempt.stream.maxSide,
+      maxFramesPerBatch: attempt.stream.maxFramesPerBatch,
+      onChallenge: (c) => (serverView = c),
+      onFatal: (e) => (streamFailure = e),
+    });
+    currentStreamer = streamer;
     try {
       dispatch({ type: 'READY' });
-      const holdFaces = await align(gen);
-      const base = baselineFrom(holdFaces);
-      const n = attempt.challenges.length;
-      for (const [k, action] of attempt.challenges.entries()) {
-        const tracker = new ChallengeTracker(action, base);
-        const deadline = performance.now() + attempt.challengeTimeoutSeconds * 1000;
-        let timedOut = false;
-        timers.set('challenge', attempt.challengeTimeoutSeconds * 1000, () => {
-          timedOut = true;
-        });
-        let progress = 0;
-        for (;;) {
-          if (timedOut) {
-            timers.clearAll();
-            ++generation;
-            const outcome = await abortAttempt(token, attempt.attemptId, 'LIVENESS_TIMEOUT');
-            dispatch({ type: 'DECIDED', outcome: outcome.outcome, reason: outcome.reason, attemptsLeft: outcome.attemptsLeft, redirectUrl: outcome.redirectUrl });
-            return;
-          }
-          const fr = await nextFrame(gen);
-          const a = fr.analysis;
-          let prompt: AlignPrompt | null = null;
-          if (a.faceCount === 0 || !a.face) prompt = 'NO_FACE';
-          else if (a.faceCount > 1) prompt = 'MULTIPLE_FACES';
-          record(`challenge:${action}`, a, prompt ?? undefined);
-          if (prompt) {
-            fr.bitmap.close();
-          } else {
-            const s = tracker.step(a.face!, fr.time);
-            progress = s.progress;
-            if (s.keep) slots.put(`${k}:${s.keep}`, fr.bitmap);
-            else fr.bitmap.close();
-            if (s.done) break;
-          }
-          dispatch({ type: 'CHALLENGE', index: k, total: n, action, progress, secondsLeft: Math.max(0, Math.ceil((deadline - performance.now()) / 1000)), prompt });
-        }
-        timers.clear('challenge');
-        dispatch({ type: 'CHALLENGE', index: k, total: n, action, progress: 1, secondsLeft: 0, prompt: null });
+      streamer.startTicker(video);
+      const aligned = await align(gen, attempt, streamer, () => streamFailure);
+      if (!aligned) {
+        streamer.stop();
+        return decided(await abortAttempt(token, attempt.attemptId, 'ALIGN_TIMEOUT'));
       }
-      // Evidence, in the server's fixed layout: best, then before/peak/after per challenge.
+      const base = baselineFrom(aligned.faces);
+      let answer: ChallengeAnswer = await whileStreaming(gen, streamer, nextChallenge(token, attempt.attemptId));
+      for (;;) {
+        if (answer.state === 'decided') {
+          streamer.stop();
+          return decided(answer.outcome);
+        }
+        if (answer.state === 'complete') break;
+        answer = await runChallenge(gen, attempt, streamer, base, answer.challenge, () => serverView, () => streamFailure);
+      }
       dispatch({ type: 'UPLOAD', progress: 0, checking: false });
-      const names = ['best', ...attempt.challenges.flatMap((_, k) => [`${k}:before`, `${k}:peak`, `${k}:after`])];
-      const jpegs: Blob[] = [];
-      for (const name of names) {
-        const b = slots.get(name);
-        if (!b) throw new Error(`missing evidence frame ${name}`);
-        jpegs.push(await encodeJpeg(b));
+      streamer.stopTicker();
+      await streamer.flush();
+      if (streamFailure) throw streamFailure;
+      const best = slots.get('best');
+      if (best) {
+        const jpeg = await encodeJpeg(best);
+        await putBestFrame(token, attempt.attemptId, aligned.bestSeq, jpeg, (p) => dispatch({ type: 'UPLOAD', progress: p, checking: false }));
       }
       slots.clear();
-      await uploadFrames(token, attempt.attemptId, jpegs, (p) => dispatch({ type: 'UPLOAD', progress: p, checking: false }));
       dispatch({ type: 'UPLOAD', progress: 1, checking: true });
-      const outcome = await finishAttempt(token, attempt.attemptId);
-      dispatch({ type: 'DECIDED', outcome: outcome.outcome, reason: outcome.reason, attemptsLeft: outcome.attemptsLeft, redirectUrl: outcome.redirectUrl });
+      decided(await finishAttempt(token, attempt.attemptId, aligned.bestSeq));
     } catch (e) {
       timers.clearAll();
+      streamer.stop();
       if (e instanceof Cancelled) return;
       if (e instanceof ApiError) {
-        if (e.code === 'NETWORK' && (e as ApiError).status === 0) return fail('UPLOAD_FAILED');
+        if (e.code === 'NETWORK' && e.status === 0) return fail('UPLOAD_FAILED');
         return apiFailure(e);
       }
       fail('CAMERA_LOST');
+    } finally {
+      if (currentStreamer === streamer) currentStreamer = null;
     }
   }
 
+  /** Camera signals for the server (injection checks): label, track settings, measured frame rate. */
+  async function signals(): Promise<unknown> {
+    const elapsed = (performance.now() - cameraSince) / 1000;
+    return cameraSignals(stream!, elapsed > 0.3 ? (presented - presentedAtCamera) / elapsed : undefined);
+  }
+
+  /**
+   * The attempt starts on the server only once the camera delivers frames and the models run:
+   * a denied or broken camera never uses up an attempt.
+   */
+  async function beginAttempt(): Promise<void> {
+    try {
+      await warmUp(generation);
+    } catch {
+      return fail('CAMERA_LOST');
+    }
+    let attempt: StartedAttempt;
+    try {
+      attempt = await startAttempt(token, opts.redirects, await signals());
+    } catch (e) {
+      return apiFailure(e);
+    }
+    await runAttempt(attempt);
+  }
+
   async function start(): Promise<void> {
-    const attemptP = startAttempt(token, opts.redirects);
-    attemptP.catch(() => undefined);
     const analyzerP = createAnalyzer((p) => dispatch({ type: 'LOAD_PROGRESS', progress: p }));
     analyzerP.catch(() => undefined);
     try {
       stream = await openCamera();
       await attachStream(video, stream);
+      cameraSince = performance.now();
+      presentedAtCamera = presented;
       for (const t of stream.getVideoTracks()) t.addEventListener('ended', () => !disposed && fail('CAMERA_LOST'));
     } catch (e) {
       void analyzerP.then((a) => a.dispose()).catch(() => undefined);
@@ -262,24 +379,12 @@ export function createController(opts: ControllerOptions): CaptureController {
     } catch {
       return fail('MODEL_LOAD_FAILED');
     }
-    let attempt: StartedAttempt;
-    try {
-      attempt = await attemptP;
-    } catch (e) {
-      return apiFailure(e);
-    }
-    await runAttempt(attempt);
+    await beginAttempt();
   }
 
   async function retry(): Promise<void> {
     if (!stream || !analyzer) return start();
-    let attempt: StartedAttempt;
-    try {
-      attempt = await startAttempt(token, opts.redirects);
-    } catch (e) {
-      return apiFailure(e);
-    }
-    await runAttempt(attempt);
+    await beginAttempt();
   }
 
   return {
@@ -290,6 +395,7 @@ export function createController(opts: ControllerOptions): CaptureController {
       generation++;
       timers.clearAll();
       slots.clear();
+      currentStreamer?.stop();
       stream?.getTracks().forEach((t) => t.stop());
       void analyzer?.dispose();
     },

@@ -8,24 +8,37 @@ import { log } from '../../log';
 import { hashToken, resolveToken } from '../tokens';
 import { putMaterial } from '../materials';
 import { chooseChallenges, perChallengeTimeoutSeconds } from './challenges';
-import { evidenceLayout, isJpeg, MAX_EVIDENCE_BYTES } from './evidence';
+import { isJpeg, MAX_EVIDENCE_BYTES } from './evidence';
 import { H5Error } from './errors';
 import { allowedRedirect } from './redirect';
 import { isRetryable, type ReasonCode } from './reasons';
 import type { Decision } from './decision';
+import { cameraSignalsSchema, classifySignals, type CameraSignals } from './camera-signals';
+import { evaluateCurrentChallenge, parseBatch, storeBatch, STREAM_LIMITS, type ChallengeView } from './stream';
 
 /** An attempt must be finished this long after it started (camera, models, align, challenges). */
 export const ATTEMPT_TTL_MS = 15 * 60 * 1000;
 /** A decision that crashed half-way may be re-claimed after this. */
 const CLAIM_STALE_MS = 2 * 60 * 1000;
+/**
+ * Align (the face into the guide) must succeed this long after the attempt started, else the
+ * attempt ends as ALIGN_TIMEOUT. The page shows help after a few seconds and gives up at this
+ * limit; the server allows a few seconds more for the request to arrive.
+ */
+export const ALIGN_TIMEOUT_SECONDS = 30;
+const SERVER_GRACE_MS = 5000;
+/** The stream must be alive (a frame arrived this recently) for the server to issue a challenge. */
+const STREAM_ALIVE_MS = 4000;
 
+/** What the page needs to run an attempt; the challenges themselves are issued one at a time. */
 export interface StartedAttempt {
   attemptId: string;
   seq: number;
   maxAttempts: number;
-  challenges: LivenessAction[];
+  challengeCount: number;
   challengeTimeoutSeconds: number;
-  frames: number;
+  alignTimeoutSeconds: number;
+  stream: { targetFps: number; maxSide: number; maxFramesPerBatch: number; maxFrameBytes: number };
   expiresAt: number;
 }
 
@@ -65,8 +78,8 @@ async function loadAttempt(db: Db, authed: Authed, attemptId: string): Promise<H
 
 const actor = (task: TaskTable) => `h5:${task.id}`;
 
-/** For finish/abort: like authenticate(), but a decided token still answers for the attempt that
- *  decided it, so a retried request gets the stored outcome instead of an error. */
+/** For finish/abort/challenge: like authenticate(), but a decided token still answers for the
+ *  attempt that decided it, so a retried request gets the stored outcome instead of an error. */
 async function authenticateForAttempt(ctx: AppContext, token: string): Promise<Authed> {
   try {
     return await authenticate(ctx, token, { allowExpired: true });
@@ -80,19 +93,29 @@ async function authenticateForAttempt(ctx: AppContext, token: string): Promise<A
   }
 }
 
+const challengeTimeout = (scene: Scene, count: number) => perChallengeTimeoutSeconds(scene.settings.liveness.timeoutSeconds, count);
+
 /**
- * Starts an attempt: counts it against maxAttempts, picks the challenges, marks the task in
- * progress (StatusCode 0) and closes any attempt left open by a reload — in one transaction.
+ * Starts an attempt once the page's camera delivers frames: counts it against maxAttempts,
+ * draws the challenge order (CSPRNG; kept on the server and revealed one at a time), marks the
+ * task in progress (StatusCode 0) and closes any attempt left open by a reload — in one
+ * transaction. While another attempt of the task is being decided no attempt starts, so a
+ * verdict can never be dodged by racing a new attempt.
  */
-export async function startAttempt(ctx: AppContext, token: string, input: { successRedirect?: string | null; failRedirect?: string | null }): Promise<StartedAttempt> {
+export async function startAttempt(ctx: AppContext, token: string, input: { successRedirect?: string | null; failRedirect?: string | null; camera?: unknown }): Promise<StartedAttempt> {
   const authed = await authenticate(ctx, token);
   const { task, scene } = authed;
   const now = Date.now();
   const max = scene.settings.maxAttempts;
+  const deciding = await ctx.db.selectFrom('h5_attempts').select('id').where('task_id', '=', task.id).where('state', '=', 'deciding').where('claimed_at', '>=', now - CLAIM_STALE_MS).executeTakeFirst();
+  if (deciding) throw new H5Error('DECISION_PENDING');
   if (task.attempts >= max) {
     await finalizeWithoutEvidence(ctx, authed, null, 'MAX_ATTEMPTS_EXCEEDED');
     throw new H5Error('ATTEMPTS_EXHAUSTED');
   }
+  const cam = cameraSignalsSchema.safeParse(input.camera ?? {});
+  const signals: CameraSignals = cam.success ? cam.data : {};
+  const verdict = classifySignals(signals);
   const challenges = chooseChallenges(scene.settings.liveness.actions, scene.settings.liveness.count);
   const attempt: H5AttemptTable = {
     id: newId('at_'),
@@ -109,6 +132,7 @@ export async function startAttempt(ctx: AppContext, token: string, input: { succ
     expires_at: now + ATTEMPT_TTL_MS,
     claimed_at: null,
     decided_at: null,
+    signals: JSON.stringify({ ...signals, virtual: verdict.virtual, markers: verdict.markers }),
   };
   await ctx.db.transaction().execute(async (trx) => {
     const upd = await trx
@@ -118,23 +142,36 @@ export async function startAttempt(ctx: AppContext, token: string, input: { succ
       .where('version', '=', task.version)
       .where('status_code', 'in', [-1, 0])
       .executeTakeFirst();
-    if (Number(upd.numUpdatedRows) !== 1) throw new H5Error('CONFLICT', 'the task changed while starting an attempt');
+    // A decision claimed the task in between (it bumps the version): refuse, the page asks again.
+    if (Number(upd.numUpdatedRows) !== 1) throw new H5Error('DECISION_PENDING', 'the task changed while starting an attempt');
     const stale = await trx.updateTable('h5_attempts').set({ state: 'superseded', reason: 'USER_CANCELLED', decided_at: now }).where('task_id', '=', task.id).where('state', '=', 'open').executeTakeFirst();
     await trx.insertInto('h5_attempts').values(attempt).execute();
     await recordAudit(trx, {
       taskId: task.id,
       actor: actor(task),
       event: 'h5.attempt.started',
-      detail: { attemptId: attempt.id, seq: attempt.seq, maxAttempts: max, challenges, closedStale: Number(stale.numUpdatedRows), successRedirect: !!attempt.success_redirect, failRedirect: !!attempt.fail_redirect, redirectRefused: (!!input.successRedirect && !attempt.success_redirect) || (!!input.failRedirect && !attempt.fail_redirect) },
+      detail: {
+        attemptId: attempt.id,
+        seq: attempt.seq,
+        maxAttempts: max,
+        challengeCount: challenges.length,
+        closedStale: Number(stale.numUpdatedRows),
+        successRedirect: !!attempt.success_redirect,
+        failRedirect: !!attempt.fail_redirect,
+        redirectRefused: (!!input.successRedirect && !attempt.success_redirect) || (!!input.failRedirect && !attempt.fail_redirect),
+        // Injection signals (no personal data): the camera's label, its track settings, the measured rate.
+        camera: { ...signals, virtual: verdict.virtual, markers: verdict.markers },
+      },
     });
   });
   return {
     attemptId: attempt.id,
     seq: attempt.seq,
     maxAttempts: max,
-    challenges,
-    challengeTimeoutSeconds: perChallengeTimeoutSeconds(scene.settings.liveness.timeoutSeconds, challenges.length),
-    frames: evidenceLayout(challenges).length,
+    challengeCount: challenges.length,
+    challengeTimeoutSeconds: challengeTimeout(scene, challenges.length),
+    alignTimeoutSeconds: ALIGN_TIMEOUT_SECONDS,
+    stream: { targetFps: 8, maxSide: 320, maxFramesPerBatch: STREAM_LIMITS.maxFramesPerBatch, maxFrameBytes: STREAM_LIMITS.maxFrameBytes },
     expiresAt: attempt.expires_at,
   };
 }
@@ -144,21 +181,81 @@ function requireOpen(a: H5AttemptTable, now = Date.now()): void {
   if (a.expires_at <= now) throw new H5Error('ATTEMPT_CLOSED', 'the attempt has expired');
 }
 
+async function currentChallenge(ctx: AppContext, attempt: H5AttemptTable, scene: Scene): Promise<ChallengeView | null> {
+  const ch = await ctx.db.selectFrom('h5_challenges').selectAll().where('attempt_id', '=', attempt.id).orderBy('idx', 'desc').executeTakeFirst();
+  if (!ch) return null;
+  const total = (JSON.parse(attempt.challenges) as LivenessAction[]).length;
+  return { index: ch.idx, total, action: ch.action as LivenessAction, issuedAt: Number(ch.issued_at), timeoutSeconds: challengeTimeout(scene, total), seen: ch.seen_at !== null };
+}
+
 /**
- * Stores one evidence frame (encrypted). Idempotent per (attempt, index): the same bytes again
- * answer `duplicate: true`; different bytes for a stored index are refused, never swapped in.
+ * One batch of the live stream. The answer says whether the server's own analysis has seen the
+ * current challenge done (from frames of earlier batches: this batch is measured after answering,
+ * so a slow analysis never delays the arrival stamps of the next frames).
  */
-export async function putEvidence(ctx: AppContext, token: string, attemptId: string, idx: number, data: Buffer): Promise<{ duplicate: boolean }> {
+export async function putStream(ctx: AppContext, token: string, attemptId: string, body: Buffer, arrivedAt = Date.now()): Promise<{ stored: number; duplicates: number; challenge: ChallengeView | null }> {
   const authed = await authenticate(ctx, token, { allowExpired: true });
   const attempt = await loadAttempt(ctx.db, authed, attemptId);
   requireOpen(attempt);
-  const slots = evidenceLayout(JSON.parse(attempt.challenges) as LivenessAction[]);
-  const slot = slots.find((s) => s.idx === idx);
-  if (!slot) throw new H5Error('BAD_FRAME_INDEX');
+  const frames = parseBatch(body);
+  const total = (JSON.parse(attempt.challenges) as LivenessAction[]).length;
+  const r = await storeBatch(ctx, attempt, frames, challengeTimeout(authed.scene, total), arrivedAt);
+  return { stored: r.stored, duplicates: r.duplicates, challenge: await currentChallenge(ctx, attempt, authed.scene) };
+}
+
+export type ChallengeAnswer =
+  | { state: 'issued' | 'pending'; challenge: ChallengeView }
+  | { state: 'complete' }
+  | { state: 'decided'; outcome: Outcome };
+
+/**
+ * The page asks for the next challenge. The server issues it only when the previous one was seen
+ * by its own analysis (and the first only while the stream is live and within the align limit),
+ * and records when it issued it: the action counts only if it starts after that moment.
+ */
+export async function nextChallenge(ctx: AppContext, token: string, attemptId: string): Promise<ChallengeAnswer> {
+  const authed = await authenticateForAttempt(ctx, token);
+  const attempt = await loadAttempt(ctx.db, authed, attemptId);
+  if (attempt.decision) return { state: 'decided', outcome: outcomeOf(attempt, authed.scene.settings.maxAttempts) };
+  requireOpen(attempt);
+  const now = Date.now();
+  const challenges = JSON.parse(attempt.challenges) as LivenessAction[];
+  const timeoutS = challengeTimeout(authed.scene, challenges.length);
+  let cur = await currentChallenge(ctx, attempt, authed.scene);
+  if (!cur) {
+    if (now - attempt.created_at > ALIGN_TIMEOUT_SECONDS * 1000 + SERVER_GRACE_MS) return { state: 'decided', outcome: await closeWithoutDecision(ctx, authed, attempt, 'ALIGN_TIMEOUT') };
+    const last = await ctx.db.selectFrom('h5_frames').select('arrival_ts').where('attempt_id', '=', attempt.id).orderBy('seq', 'desc').executeTakeFirst();
+    if (!last || now - Number(last.arrival_ts) > STREAM_ALIVE_MS) throw new H5Error('STREAM_NOT_LIVE');
+  } else if (!cur.seen) {
+    await evaluateCurrentChallenge(ctx, attempt, timeoutS);
+    cur = (await currentChallenge(ctx, attempt, authed.scene))!;
+    if (!cur.seen) {
+      if (now > cur.issuedAt + timeoutS * 1000 + SERVER_GRACE_MS) return { state: 'decided', outcome: await closeWithoutDecision(ctx, authed, attempt, 'LIVENESS_TIMEOUT') };
+      return { state: 'pending', challenge: cur };
+    }
+  }
+  const idx = cur ? cur.index + 1 : 0;
+  if (idx >= challenges.length) return { state: 'complete' };
+  await ctx.db.insertInto('h5_challenges').values({ attempt_id: attempt.id, idx, action: challenges[idx]!, issued_at: now, seen_at: null, evidence: null }).onConflict((oc) => oc.columns(['attempt_id', 'idx']).doNothing()).execute();
+  const issued = (await currentChallenge(ctx, attempt, authed.scene))!;
+  await recordAudit(ctx.db, { taskId: authed.task.id, actor: actor(authed.task), event: 'h5.challenge.issued', detail: { attemptId: attempt.id, index: issued.index, action: issued.action, issuedAt: issued.issuedAt } });
+  return { state: 'issued', challenge: issued };
+}
+
+/**
+ * The full-resolution best frame (optional): it must be the same moment as the streamed frame
+ * `seq` — the server checks the pixels at finish. Idempotent: the same bytes again are accepted.
+ */
+export async function putBestFrame(ctx: AppContext, token: string, attemptId: string, seq: number, data: Buffer): Promise<{ duplicate: boolean }> {
+  const authed = await authenticate(ctx, token, { allowExpired: true });
+  const attempt = await loadAttempt(ctx.db, authed, attemptId);
+  requireOpen(attempt);
   if (data.length > MAX_EVIDENCE_BYTES) throw new H5Error('FRAME_TOO_LARGE');
   if (!isJpeg(data)) throw new H5Error('NOT_JPEG');
+  const streamed = await ctx.db.selectFrom('h5_frames').select('seq').where('attempt_id', '=', attemptId).where('seq', '=', seq).executeTakeFirst();
+  if (!streamed) throw new H5Error('BAD_FRAME_INDEX', 'the best frame must be one of the streamed frames');
   const sha256 = sha256Hex(data);
-  const existing = await ctx.db.selectFrom('h5_evidence').select(['sha256']).where('attempt_id', '=', attemptId).where('idx', '=', idx).executeTakeFirst();
+  const existing = await ctx.db.selectFrom('h5_evidence').select(['sha256']).where('attempt_id', '=', attemptId).where('idx', '=', 0).executeTakeFirst();
   if (existing) {
     if (existing.sha256 === sha256) return { duplicate: true };
     throw new H5Error('FRAME_CONFLICT');
@@ -166,13 +263,12 @@ export async function putEvidence(ctx: AppContext, token: string, attemptId: str
   const blobKey = await ctx.blobs.put(data);
   const r = await ctx.db
     .insertInto('h5_evidence')
-    .values({ attempt_id: attemptId, idx, role: slot.role, action: slot.action, blob_key: blobKey, size: data.length, sha256, created_at: Date.now() })
+    .values({ attempt_id: attemptId, idx: 0, role: 'best', action: null, blob_key: blobKey, size: data.length, sha256, created_at: Date.now(), stream_seq: seq })
     .onConflict((oc) => oc.columns(['attempt_id', 'idx']).doNothing())
     .executeTakeFirst();
   if (Number(r.numInsertedOrUpdatedRows ?? 0n) !== 1) {
-    // A concurrent retry of the same frame won the race: keep its row, drop our blob.
     await ctx.blobs.delete(blobKey);
-    const row = await ctx.db.selectFrom('h5_evidence').select(['sha256']).where('attempt_id', '=', attemptId).where('idx', '=', idx).executeTakeFirst();
+    const row = await ctx.db.selectFrom('h5_evidence').select(['sha256']).where('attempt_id', '=', attemptId).where('idx', '=', 0).executeTakeFirst();
     if (row?.sha256 === sha256) return { duplicate: true };
     throw new H5Error('FRAME_CONFLICT');
   }
@@ -186,84 +282,98 @@ function outcomeOf(a: H5AttemptTable, maxAttempts: number): Outcome {
   return { outcome: 'failed', reason: (a.reason as ReasonCode) ?? null, attemptsLeft: Math.max(0, maxAttempts - a.seq), redirectUrl: a.fail_redirect };
 }
 
-export type Verifier = (ctx: AppContext, task: TaskTable, scene: Scene, challenges: LivenessAction[], evidence: { idx: number; role: string; action: string | null; data: Buffer }[]) => Promise<Decision>;
+/** The decided verdict and, on a pass, the image that becomes the task's FacePic. */
+export interface Verdict {
+  decision: Decision;
+  facePic: Buffer | null;
+}
+
+export type StreamVerifier = (ctx: AppContext, task: TaskTable, scene: Scene, attempt: H5AttemptTable, input: { bestSeq: number | null }) => Promise<Verdict>;
 
 /**
- * Decides an attempt: claims it (only one request decides), re-verifies every frame on the
- * server (`verify`), then writes the outcome to the attempt, the task, the token and the audit
- * trail in one transaction. A retried request gets the stored outcome again.
+ * Claims an attempt for deciding: the attempt goes to `deciding` and the task's version moves on
+ * in one transaction, so an attempt start racing this one fails its own version check.
  */
-export async function finishAttempt(ctx: AppContext, token: string, attemptId: string, verify: Verifier): Promise<Outcome> {
+async function claim(ctx: AppContext, authed: Authed, attemptId: string, allowStale: boolean): Promise<boolean> {
+  const now = Date.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    const c = await trx
+      .updateTable('h5_attempts')
+      .set({ state: 'deciding', claimed_at: now })
+      .where('id', '=', attemptId)
+      .where((eb) => (allowStale ? eb.or([eb('state', '=', 'open'), eb.and([eb('state', '=', 'deciding'), eb('claimed_at', '<', now - CLAIM_STALE_MS)])]) : eb('state', '=', 'open')))
+      .executeTakeFirst();
+    if (Number(c.numUpdatedRows) !== 1) return false;
+    await trx.updateTable('tasks').set({ version: (eb) => eb('version', '+', 1) }).where('id', '=', authed.task.id).execute();
+    return true;
+  });
+}
+
+/**
+ * Decides an attempt: claims it (only one request decides), re-verifies the stream on the server
+ * (`verify`), then writes the outcome to the attempt, the task, the token and the audit trail in
+ * one transaction. A retried request gets the stored outcome again.
+ */
+export async function finishAttempt(ctx: AppContext, token: string, attemptId: string, input: { bestSeq: number | null }, verify: StreamVerifier): Promise<Outcome> {
   const authed = await authenticateForAttempt(ctx, token);
   const attempt = await loadAttempt(ctx.db, authed, attemptId);
   const max = authed.scene.settings.maxAttempts;
   if (attempt.decision) return outcomeOf(attempt, max);
   if (authed.task.status_code === 1 || authed.task.status_code === 2) throw new H5Error('TOKEN_DECIDED');
-  const now = Date.now();
-  const claim = await ctx.db
-    .updateTable('h5_attempts')
-    .set({ state: 'deciding', claimed_at: now })
-    .where('id', '=', attemptId)
-    .where((eb) => eb.or([eb('state', '=', 'open'), eb.and([eb('state', '=', 'deciding'), eb('claimed_at', '<', now - CLAIM_STALE_MS)])]))
-    .executeTakeFirst();
-  if (Number(claim.numUpdatedRows) !== 1) {
+  if (!(await claim(ctx, authed, attemptId, true))) {
     const again = await loadAttempt(ctx.db, authed, attemptId);
     if (again.decision) return outcomeOf(again, max);
     if (again.state === 'deciding') throw new H5Error('DECISION_PENDING');
     throw new H5Error('ATTEMPT_CLOSED');
   }
-  if (attempt.expires_at <= now) {
-    return settle(ctx, authed, attempt, { passed: false, reason: 'LIVENESS_TIMEOUT', retryable: true, similarityScore: null, metrics: { livenessMedian: null, livenessThreshold: 0 } }, null);
-  }
-  const challenges = JSON.parse(attempt.challenges) as LivenessAction[];
-  const rows = await ctx.db.selectFrom('h5_evidence').selectAll().where('attempt_id', '=', attemptId).orderBy('idx').execute();
-  const expected = evidenceLayout(challenges);
-  let decision: Decision;
-  let bestFrame: Buffer | null = null;
+  if (attempt.expires_at <= Date.now()) return settle(ctx, authed, attempt, failure('LIVENESS_TIMEOUT'), null);
+  let verdict: Verdict;
   try {
-    if (rows.length !== expected.length || rows.some((r) => !r.blob_key)) {
-      decision = { passed: false, reason: 'EVIDENCE_INCOMPLETE', retryable: true, similarityScore: null, metrics: { livenessMedian: null, livenessThreshold: 0 } };
-    } else {
-      const evidence = await Promise.all(rows.map(async (r) => ({ idx: r.idx, role: r.role, action: r.action, data: await ctx.blobs.get(r.blob_key!) })));
-      bestFrame = evidence.find((e) => e.role === 'best')!.data;
-      decision = await verify(ctx, authed.task, authed.scene, challenges, evidence);
-    }
+    verdict = await verify(ctx, authed.task, authed.scene, attempt, input);
   } catch (e) {
-    // Release the claim so a retried finish can decide; nothing on the task changed.
+    // Release the claim so a retried finish can decide; nothing on the task changed but its version.
     await ctx.db.updateTable('h5_attempts').set({ state: 'open', claimed_at: null }).where('id', '=', attemptId).where('state', '=', 'deciding').execute();
     log.error({ err: (e as Error).message, taskId: authed.task.id }, 'h5 verification failed to run');
     throw new H5Error('SERVER_ERROR');
   }
-  return settle(ctx, authed, attempt, decision, bestFrame);
+  return settle(ctx, authed, attempt, verdict.decision, verdict.facePic);
 }
 
-/** The page gave up on an attempt (challenge timeout, cancel): it fails, using up its count. */
-export async function abortAttempt(ctx: AppContext, token: string, attemptId: string, reason: 'LIVENESS_TIMEOUT' | 'USER_CANCELLED'): Promise<Outcome> {
+const failure = (reason: ReasonCode): Decision => ({ passed: false, reason, retryable: isRetryable(reason), similarityScore: null, metrics: { livenessMedian: null, livenessThreshold: 0 } });
+
+/** Ends an open attempt with a reason the server or the page established without a decision run. */
+async function closeWithoutDecision(ctx: AppContext, authed: Authed, attempt: H5AttemptTable, reason: ReasonCode): Promise<Outcome> {
+  if (!(await claim(ctx, authed, attempt.id, false))) {
+    const again = await loadAttempt(ctx.db, authed, attempt.id);
+    if (again.decision) return outcomeOf(again, authed.scene.settings.maxAttempts);
+    throw new H5Error('ATTEMPT_CLOSED');
+  }
+  return settle(ctx, authed, attempt, failure(reason), null);
+}
+
+/** The page gave up on an attempt (align or challenge timeout, cancel): it fails, using up its count. */
+export async function abortAttempt(ctx: AppContext, token: string, attemptId: string, reason: 'LIVENESS_TIMEOUT' | 'ALIGN_TIMEOUT' | 'USER_CANCELLED'): Promise<Outcome> {
   const authed = await authenticateForAttempt(ctx, token);
   const attempt = await loadAttempt(ctx.db, authed, attemptId);
   if (attempt.decision) return outcomeOf(attempt, authed.scene.settings.maxAttempts);
-  const claim = await ctx.db.updateTable('h5_attempts').set({ state: 'deciding', claimed_at: Date.now() }).where('id', '=', attemptId).where('state', '=', 'open').executeTakeFirst();
-  if (Number(claim.numUpdatedRows) !== 1) throw new H5Error('ATTEMPT_CLOSED');
-  return settle(ctx, authed, attempt, { passed: false, reason, retryable: true, similarityScore: null, metrics: { livenessMedian: null, livenessThreshold: 0 } }, null);
+  return closeWithoutDecision(ctx, authed, attempt, reason);
 }
 
 async function settle(ctx: AppContext, authed: Authed, attempt: H5AttemptTable, d: Decision, bestFrame: Buffer | null): Promise<Outcome> {
   const { scene } = authed;
   const now = Date.now();
   const max = scene.settings.maxAttempts;
-  // Re-read: the task may have moved on (another attempt started) since we authenticated.
+  // Re-read: the task may have been decided meanwhile by another path (SubmitVerification).
   const task = await ctx.db.selectFrom('tasks').selectAll().where('id', '=', authed.task.id).executeTakeFirstOrThrow();
   const attemptsLeft = Math.max(0, max - task.attempts);
   const finalFailure = !d.passed && (!d.retryable || attemptsLeft === 0);
   const kind: OutcomeKind = d.passed ? 'passed' : finalFailure ? 'failed' : 'retry';
-  const outcome: Outcome = {
-    outcome: kind,
-    reason: d.reason,
-    attemptsLeft: kind === 'retry' ? attemptsLeft : 0,
-    redirectUrl: kind === 'passed' ? attempt.success_redirect : kind === 'failed' ? attempt.fail_redirect : null,
-  };
-  const superseded = await ctx.db.selectFrom('h5_attempts').select('id').where('task_id', '=', task.id).where('seq', '>', attempt.seq).executeTakeFirst();
-  const ownsTask = !superseded && task.status_code === 0;
+  // No attempt can start while this one is deciding (startAttempt), so the verdict applies unless
+  // the task was decided by another path; the page is then told what is stored, never more.
+  const ownsTask = task.status_code === 0;
+  const outcome: Outcome = ownsTask
+    ? { outcome: kind, reason: d.reason, attemptsLeft: kind === 'retry' ? attemptsLeft : 0, redirectUrl: kind === 'passed' ? attempt.success_redirect : kind === 'failed' ? attempt.fail_redirect : null }
+    : { outcome: task.status_code === 1 ? 'passed' : 'failed', reason: (task.audit_conclusions as ReasonCode | null) ?? null, attemptsLeft: 0, redirectUrl: task.status_code === 1 ? attempt.success_redirect : attempt.fail_redirect };
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('h5_attempts')
@@ -299,6 +409,9 @@ async function dropEvidenceBlobs(ctx: AppContext, attemptId: string): Promise<vo
   const rows = await ctx.db.selectFrom('h5_evidence').select(['idx', 'blob_key']).where('attempt_id', '=', attemptId).where('blob_key', 'is not', null).execute();
   await ctx.db.updateTable('h5_evidence').set({ blob_key: null }).where('attempt_id', '=', attemptId).execute();
   for (const r of rows) await ctx.blobs.delete(r.blob_key!).catch(() => undefined);
+  const frames = await ctx.db.selectFrom('h5_frames').select(['seq', 'blob_key']).where('attempt_id', '=', attemptId).where('blob_key', 'is not', null).execute();
+  await ctx.db.updateTable('h5_frames').set({ blob_key: null }).where('attempt_id', '=', attemptId).execute();
+  for (const f of frames) await ctx.blobs.delete(f.blob_key!).catch(() => undefined);
 }
 
 /** Attempts are used up with no attempt open to fail: the task fails with the given reason. */
@@ -347,6 +460,20 @@ export async function purgeAbandonedAttempts(ctx: AppContext, now = Date.now()):
   for (const o of orphans) {
     // Row first: a crash leaves an orphan encrypted file, never a row pointing at nothing.
     await ctx.db.updateTable('h5_evidence').set({ blob_key: null }).where('attempt_id', '=', o.attempt_id).where('idx', '=', o.idx).execute();
+    await ctx.blobs.delete(o.blob_key!).catch(() => undefined);
+    framesDeleted++;
+  }
+  // Streamed frames of closed attempts likewise (the rows stay: digests find replays, facts explain decisions).
+  const streamOrphans = await ctx.db
+    .selectFrom('h5_frames')
+    .innerJoin('h5_attempts', 'h5_attempts.id', 'h5_frames.attempt_id')
+    .select(['h5_frames.attempt_id', 'h5_frames.seq', 'h5_frames.blob_key'])
+    .where('h5_frames.blob_key', 'is not', null)
+    .where('h5_attempts.state', 'not in', ['open', 'deciding'])
+    .limit(20000)
+    .execute();
+  for (const o of streamOrphans) {
+    await ctx.db.updateTable('h5_frames').set({ blob_key: null }).where('attempt_id', '=', o.attempt_id).where('seq', '=', o.seq).execute();
     await ctx.blobs.delete(o.blob_key!).catch(() => undefined);
     framesDeleted++;
   }

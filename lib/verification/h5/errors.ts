@@ -14,6 +14,7 @@ export type H5ErrorCode =
   | 'NOT_JPEG'
   | 'FRAME_CONFLICT'
   | 'DECISION_PENDING'
+  | 'STREAM_NOT_LIVE'
   | 'CONFLICT'
   | 'SERVER_ERROR';
 
@@ -32,6 +33,7 @@ const STATUS: Record<H5ErrorCode, number> = {
   NOT_JPEG: 415,
   FRAME_CONFLICT: 409,
   DECISION_PENDING: 202,
+  STREAM_NOT_LIVE: 409,
   CONFLICT: 409,
   SERVER_ERROR: 500,
 };

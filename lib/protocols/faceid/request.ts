@@ -1,0 +1,96 @@
+import { readCappedBody } from '../../http/read-capped-body';
+import { FaceIdError, badArgument, tooLarge } from './errors';
+
+/** The gateway's request limit (seed 004: 20 MB, answered with a plain-text 413). */
+export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+/** Far more than any FaceID call has; a form with more fields is refused before it is parsed. */
+export const MAX_FIELDS = 32;
+/** Each image (seed 004: 2 MB per photo, also a 413). */
+export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+
+export type ParamValue = { text: string } | { file: Buffer };
+
+export interface GatewayRequest {
+  method: string;
+  path: string;
+  headers: Headers;
+  body: Buffer;
+  /** Query parameters plus form fields (urlencoded or multipart); each name once. */
+  params: Map<string, ParamValue>;
+  /** What the signature covers besides headers: query + urlencoded form fields, as text. */
+  signedParams: Map<string, string>;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+const MULTIPART = 'multipart/form-data';
+
+/**
+ * Reads a FaceID request with bounded work before anyone is authenticated: the body is capped at
+ * 20 MB while it streams, the field count is checked on the raw bytes, and only then is the form
+ * parsed (a urlencoded body must be parsed to verify its signature).
+ */
+export async function readGatewayRequest(request: Request): Promise<GatewayRequest> {
+  const url = new URL(request.url);
+  const params = new Map<string, ParamValue>();
+  const signedParams = new Map<string, string>();
+  const add = (k: string, v: ParamValue, signed: boolean) => {
+    // One value per name: a repeated name could be read one way by the signature and another by the API.
+    if (params.has(k)) throw badArgument(k, 'repeated parameter');
+    params.set(k, v);
+    if (signed && 'text' in v) signedParams.set(k, v.text);
+  };
+  if ([...url.searchParams.keys()].length > MAX_FIELDS) throw badArgument('query', 'too many parameters');
+  for (const [k, v] of url.searchParams) add(k, { text: v }, true);
+  let body: Buffer = Buffer.alloc(0);
+  if (request.method === 'POST' || request.method === 'PUT') {
+    body = await readCappedBody(request, MAX_BODY_BYTES, () => tooLarge());
+    const type = (request.headers.get('content-type') ?? '').toLowerCase();
+    if (body.length && type.startsWith(FORM)) {
+      if (countByte(body, 0x26 /* & */) + 1 > MAX_FIELDS) throw badArgument('body', 'too many fields');
+      for (const [k, v] of new URLSearchParams(body.toString('utf8'))) add(k, { text: v }, true);
+    } else if (body.length && type.startsWith(MULTIPART)) {
+      const boundary = /boundary="?([^";]+)"?/i.exec(request.headers.get('content-type') ?? '')?.[1];
+      if (!boundary) throw badArgument('body', 'multipart without boundary');
+      if (countOccurrences(body, Buffer.from(`--${boundary}`)) - 1 > MAX_FIELDS) throw badArgument('body', 'too many fields');
+      let form: FormData;
+      try {
+        form = await new Response(new Uint8Array(body), { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
+      } catch {
+        throw badArgument('body', 'malformed multipart body');
+      }
+      for (const [k, v] of form.entries()) {
+        if (typeof v === 'string') add(k, { text: v }, false);
+        else {
+          if (v.size > MAX_IMAGE_BYTES) throw tooLarge();
+          add(k, { file: Buffer.from(await v.arrayBuffer()) }, false);
+        }
+      }
+    }
+    // Any other body is opaque: the signature covers it by Content-MD5, and FaceID reads no parameter from it.
+  }
+  return { method: request.method, path: url.pathname, headers: request.headers, body, params, signedParams };
+}
+
+function countByte(buf: Buffer, byte: number): number {
+  let n = 0;
+  for (let i = buf.indexOf(byte); i !== -1; i = buf.indexOf(byte, i + 1)) n++;
+  return n;
+}
+
+function countOccurrences(buf: Buffer, needle: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(needle); i !== -1; i = buf.indexOf(needle, i + needle.length)) n++;
+  return n;
+}
+
+/** A text parameter; a file part where text is expected is a bad argument. */
+export function textParam(req: GatewayRequest, key: string): string | undefined {
+  const v = req.params.get(key);
+  if (!v) return undefined;
+  if (!('text' in v)) throw badArgument(key);
+  return v.text;
+}
+
+export function isFaceIdError(e: unknown): e is FaceIdError {
+  return e instanceof FaceIdError;
+}

@@ -1,0 +1,216 @@
+import type { LivenessAction } from '../../store/scenes';
+import { actionVisible, type FaceFacts } from './checks';
+import type { ReasonCode } from './reasons';
+
+/**
+ * Pure checks over the live stream (DESIGN §8): the frames' capture times (the page's clock),
+ * their arrival times (the server's clock) and the server's own per-frame measurements. No I/O,
+ * so every rule is unit-testable with plain numbers.
+ */
+
+/** The server's per-frame measurements of one streamed frame (no embedding: that runs on samples). */
+export interface StreamFrameFacts {
+  /** Faces that count as people (countPeople). */
+  faceCount: number;
+  /** Detector score of the main face. */
+  score?: number;
+  /** Main face box centre and width as fractions of min(frame width, height). */
+  box?: { cx: number; cy: number; w: number };
+  face?: FaceFacts;
+}
+
+/** A streamed frame; lists of them are in capture order (seq is only an id: the page may send a
+ *  frame it analysed a moment after a later one it streamed). */
+export interface StreamFrame {
+  seq: number;
+  captureTs: number;
+  arrivalTs: number;
+  facts: StreamFrameFacts | null;
+}
+
+export const STREAM_RULES = {
+  /** Fewer frames per second of capture than this is not a live stream (the page sends ≈ 8). */
+  minFps: 4,
+  /** No hole between two consecutive captures longer than this (the page sends every ≈ 125 ms). */
+  maxCaptureGapMs: 1500,
+  /** No pause between two arrivals longer than this, from the first frame to the last challenge. */
+  maxArrivalGapMs: 2500,
+  /**
+   * Live frames arrive a roughly constant time after they were captured. The spread of
+   * (arrival − capture) over the stream grows with every frame held back: frames of a 10 s
+   * recording posted in one go spread by ≈ 10 s.
+   */
+  maxLagSpreadMs: 3000,
+  /** Two captures closer than this are not two camera frames (a 60 fps camera is 16.7 ms). */
+  minCaptureIntervalMs: 8,
+  /** At least this share of frames must show a face (motion blur may lose a few). */
+  minFaceFraction: 0.8,
+  /** More than this many frames with a second person fail the attempt. */
+  maxMultiFaceFrames: 2,
+  /** An attempt whose frames were, for this share or more, byte-identical to another attempt's is a replay. */
+  replayFraction: 0.5,
+  continuity: {
+    /** Frames on each side of a possible cut whose median box is compared. */
+    window: 3,
+    /** Only confident detections take part (a one-frame false detection must not look like a cut). */
+    minScore: 0.9,
+    /**
+     * Median face centre moved by more than this many face widths between neighbouring windows
+     * (≈ 0.4 s)… Measured on the genuine clips at 8 fps: ≤ 0.06 frame to frame (v07's head turns
+     * ≈ 0.2); a re-framed second recording of the same person: 0.28.
+     */
+    maxShiftWidths: 0.25,
+    /** …or the face size changed by more than this (|ln ratio|; genuine ≤ 0.12 frame to frame, a ×1.5 re-framing 0.29), within maxGapMs: a cut. */
+    maxLogSizeRatio: 0.25,
+    maxGapMs: 700,
+  },
+} as const;
+
+export interface CadenceMetrics {
+  frames: number;
+  fps: number;
+  maxCaptureGapMs: number;
+  maxArrivalGapMs: number;
+  lagSpreadMs: number;
+}
+
+/**
+ * Real-time cadence (`frames` in capture order): plausible, distinct timestamps, at a live
+ * frame rate, without holes, arriving while they are captured (no burst at the end). `endTs` is
+ * the server time the stream had to last until (the last challenge seen, or finish).
+ */
+export function checkCadence(frames: readonly StreamFrame[], endTs: number): { reason: ReasonCode | null; metrics: CadenceMetrics } {
+  const R = STREAM_RULES;
+  const metrics: CadenceMetrics = { frames: frames.length, fps: 0, maxCaptureGapMs: 0, maxArrivalGapMs: 0, lagSpreadMs: 0 };
+  if (frames.length < 2) return { reason: 'CAPTURE_NOT_LIVE', metrics };
+  let minLag = Infinity;
+  let maxLag = -Infinity;
+  let monotonic = true;
+  let maxArrival = -Infinity;
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i]!;
+    const lag = f.arrivalTs - f.captureTs;
+    // Arrival gaps are measured in arrival order (the server's clock), capture gaps in capture order.
+    maxArrival = Math.max(maxArrival, f.arrivalTs);
+    minLag = Math.min(minLag, lag);
+    maxLag = Math.max(maxLag, lag);
+    if (i === 0) continue;
+    const p = frames[i - 1]!;
+    const dc = f.captureTs - p.captureTs;
+    if (!(dc >= R.minCaptureIntervalMs)) monotonic = false;
+    metrics.maxCaptureGapMs = Math.max(metrics.maxCaptureGapMs, dc);
+  }
+  const arrivals = frames.map((f) => f.arrivalTs).sort((a, b) => a - b);
+  for (let i = 1; i < arrivals.length; i++) metrics.maxArrivalGapMs = Math.max(metrics.maxArrivalGapMs, arrivals[i]! - arrivals[i - 1]!);
+  metrics.maxArrivalGapMs = Math.max(metrics.maxArrivalGapMs, endTs - maxArrival);
+  const last = frames[frames.length - 1]!;
+  const span = last.captureTs - frames[0]!.captureTs;
+  metrics.fps = span > 0 ? ((frames.length - 1) * 1000) / span : 0;
+  metrics.lagSpreadMs = maxLag - minLag;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  metrics.fps = round(metrics.fps);
+  metrics.maxCaptureGapMs = round(metrics.maxCaptureGapMs);
+  metrics.lagSpreadMs = round(metrics.lagSpreadMs);
+  const live = monotonic && metrics.fps >= R.minFps && metrics.maxCaptureGapMs <= R.maxCaptureGapMs && metrics.maxArrivalGapMs <= R.maxArrivalGapMs && metrics.lagSpreadMs <= R.maxLagSpreadMs;
+  return { reason: live ? null : 'CAPTURE_NOT_LIVE', metrics };
+}
+
+/** Faces throughout: enough frames with a face, hardly any with a second person. */
+export function checkStreamFaces(frames: readonly StreamFrame[]): ReasonCode | null {
+  const analysed = frames.filter((f) => f.facts);
+  if (analysed.length === 0) return 'NO_FACE';
+  const withFace = analysed.filter((f) => f.facts!.faceCount > 0 && f.facts!.face).length;
+  if (withFace / analysed.length < STREAM_RULES.minFaceFraction) return 'NO_FACE';
+  if (analysed.filter((f) => f.facts!.faceCount > 1).length > STREAM_RULES.maxMultiFaceFrames) return 'MULTIPLE_FACES';
+  return null;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/**
+ * Continuity: one face that moves smoothly. A cut between two recordings shows as a jump of the
+ * face's position or size that persists; comparing the median box of the frames just before and
+ * just after each point ignores a single false detection.
+ */
+export function checkContinuity(frames: readonly StreamFrame[]): { reason: ReasonCode | null; maxShift: number; maxLogSize: number } {
+  const C = STREAM_RULES.continuity;
+  const seq = frames.filter((f) => f.facts?.box && (f.facts.score ?? 0) >= C.minScore);
+  let maxShift = 0;
+  let maxLogSize = 0;
+  for (let i = C.window; i + C.window <= seq.length; i++) {
+    if (seq[i]!.captureTs - seq[i - 1]!.captureTs > C.maxGapMs) continue;
+    const before = seq.slice(i - C.window, i).map((f) => f.facts!.box!);
+    const after = seq.slice(i, i + C.window).map((f) => f.facts!.box!);
+    const b = { cx: median(before.map((x) => x.cx)), cy: median(before.map((x) => x.cy)), w: median(before.map((x) => x.w)) };
+    const a = { cx: median(after.map((x) => x.cx)), cy: median(after.map((x) => x.cy)), w: median(after.map((x) => x.w)) };
+    const shift = Math.hypot(a.cx - b.cx, a.cy - b.cy) / ((a.w + b.w) / 2 || 1);
+    const logSize = Math.abs(Math.log((a.w || 1e-6) / (b.w || 1e-6)));
+    maxShift = Math.max(maxShift, shift);
+    maxLogSize = Math.max(maxLogSize, logSize);
+  }
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  const cut = maxShift > C.maxShiftWidths || maxLogSize > C.maxLogSizeRatio;
+  return { reason: cut ? 'CAPTURE_DISCONTINUITY' : null, maxShift: round(maxShift), maxLogSize: round(maxLogSize) };
+}
+
+/** Maps the page's capture clock onto the server's: the smallest (arrival − capture) seen. */
+export function clockOffset(frames: readonly StreamFrame[]): number {
+  let min = Infinity;
+  for (const f of frames) min = Math.min(min, f.arrivalTs - f.captureTs);
+  return Number.isFinite(min) ? min : 0;
+}
+
+export interface ActionEvidence {
+  before: number;
+  peak: number;
+  after: number;
+}
+
+/**
+ * Finds the challenged action in the server's own measurements, started after it was issued:
+ * a "before" frame captured (mapped to server time) and received after `issuedAt`, a peak after
+ * it, and — for a blink — eyes open again after the peak, all by `deadline`. Returns the seqs
+ * of the three frames, or null.
+ */
+export function findAction(action: LivenessAction, frames: readonly StreamFrame[], issuedAt: number, deadline: number, offset: number): ActionEvidence | null {
+  const win = frames.filter((f) => f.facts?.face && f.facts.faceCount === 1 && f.captureTs + offset >= issuedAt && f.arrivalTs >= issuedAt && f.captureTs + offset <= deadline);
+  const needsAfter = action === 'blink';
+  for (let p = 1; p < win.length; p++) {
+    const peak = win[p]!.facts!.face!;
+    for (let b = p - 1; b >= 0 && win[p]!.captureTs - win[b]!.captureTs <= 4000; b--) {
+      const before = win[b]!.facts!.face!;
+      if (!needsAfter) {
+        if (actionVisible(action, before, peak, peak)) return { before: win[b]!.seq, peak: win[p]!.seq, after: win[p]!.seq };
+        continue;
+      }
+      for (let a = p + 1; a < win.length && win[a]!.captureTs - win[p]!.captureTs <= 2000; a++) {
+        if (actionVisible(action, before, peak, win[a]!.facts!.face!)) return { before: win[b]!.seq, peak: win[p]!.seq, after: win[a]!.seq };
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * The frames whose embedding and passive anti-spoof are computed: `count` near-frontal frames,
+ * one drawn at random from each of `count` equal stretches of the stream, chosen by the server
+ * after the frames arrived (the page cannot know which frames are checked).
+ */
+export function pickSamples(frames: readonly StreamFrame[], count: number, randomInt: (max: number) => number): number[] {
+  const usable = frames.filter((f) => {
+    const x = f.facts;
+    return x?.face && x.faceCount === 1 && (x.score ?? 0) >= STREAM_RULES.continuity.minScore && Math.abs(x.face.yaw) <= 25 && Math.abs(x.face.pitch) <= 25;
+  });
+  if (usable.length <= count) return usable.map((f) => f.seq);
+  const out: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const lo = Math.floor((k * usable.length) / count);
+    const hi = Math.floor(((k + 1) * usable.length) / count);
+    out.push(usable[lo + randomInt(Math.max(1, hi - lo))]!.seq);
+  }
+  return out;
+}
