@@ -3,7 +3,8 @@ import { verifyPageCsp } from './lib/verification/h5/csp';
 
 /**
  * A strict, per-request nonce CSP for the verify page. Next.js reads the nonce from the request's
- * CSP header and puts it on its own scripts. Only /verify passes through here: the RPC endpoint
+ * CSP header and puts it on its own scripts. Only /verify (and the /lab diagnostics page, which
+ * runs the same worker) passes through here: the RPC endpoint
  * at "/" is a route handler and needs no rewriting (a proxy rewrite would echo the whole query,
  * images included, in an x-middleware-rewrite response header).
  */
@@ -17,4 +18,4 @@ export function proxy(request: NextRequest) {
   return res;
 }
 
-export const config = { matcher: ['/verify', '/verify/'] };
+export const config = { matcher: ['/verify', '/verify/', '/lab/:path*'] };

@@ -90,7 +90,7 @@ async function startServer(): Promise<ChildProcess> {
   const server = spawn(join(ROOT, 'node_modules/.bin/next'), ['start', '-p', String(PORT), '-H', '127.0.0.1'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', CLOUDAUTH_LAB: '1' },
   });
   let output = '';
   server.stdout!.on('data', (d) => (output += d));

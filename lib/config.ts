@@ -11,6 +11,7 @@ const schema = z.object({
   CLOUDAUTH_PROVISION: z.string().optional(),
   CLOUDAUTH_FETCH_ALLOWLIST: z.string().default(''),
   CLOUDAUTH_FETCH_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  CLOUDAUTH_FETCH_PRIVATE_NETWORKS: z.string().default(''),
   CLOUDAUTH_DEMO: z.enum(['0', '1']).default('1'),
   CLOUDAUTH_HOST_ID: z.string().default('cloudauth.aliyuncs.com'),
   CLOUDAUTH_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
@@ -26,6 +27,8 @@ export interface AppConfig {
   provisionFile: string | undefined;
   fetchAllowlist: string[];
   fetchTimeoutMs: number;
+  /** CIDRs an allowed image host may resolve into although they are loopback/private. */
+  fetchPrivateNetworks: string[];
   createDemo: boolean;
   hostId: string;
   /** Days after a task's last change before its images are deleted. */
@@ -49,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     provisionFile: e.CLOUDAUTH_PROVISION?.trim() || undefined,
     fetchAllowlist: e.CLOUDAUTH_FETCH_ALLOWLIST.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
     fetchTimeoutMs: e.CLOUDAUTH_FETCH_TIMEOUT_MS,
+    fetchPrivateNetworks: e.CLOUDAUTH_FETCH_PRIVATE_NETWORKS.split(',').map((c) => c.trim()).filter(Boolean),
     createDemo: e.CLOUDAUTH_DEMO === '1',
     hostId: e.CLOUDAUTH_HOST_ID,
     retentionDays: e.CLOUDAUTH_RETENTION_DAYS,

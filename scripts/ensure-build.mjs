@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// A self-hosted biometric service must not call out: no Next.js telemetry at build (or start).
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 

@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/cjs/api';
 import next from 'next';
 
+// A self-hosted biometric service must not call out: no Next.js telemetry.
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOSTNAME_BIND || undefined;

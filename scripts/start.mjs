@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ensureBuild, root } from './ensure-build.mjs';
 
+// No Next.js telemetry (also set by ensure-build.mjs); inherited by the server processes.
+process.env.NEXT_TELEMETRY_DISABLED = '1';
+
 for (const script of ['prepare-models.mjs', 'prepare-browser-models.mjs']) {
   const file = path.join(root, 'scripts', script);
   if (!fs.existsSync(file)) continue;

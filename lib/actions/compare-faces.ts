@@ -27,7 +27,7 @@ export const compareFaces = defineAction({
     if (!p.SourceImageValue) throw new RpcError('InvalidParam.ImageValuePatternError', 'SourceImageValue is empty');
     if (!p.TargetImageValue) throw new RpcError('InvalidParam.ImageValuePatternError', 'TargetImageValue is empty');
     const [source, target] = await Promise.all([loadImage(p.SourceImageValue, 'SourceImageValue', ctx.config), loadImage(p.TargetImageValue, 'TargetImageValue', ctx.config)]);
-    const result = await compareFaceImages({ data: source.data, field: 'SourceImageValue' }, { data: target.data, field: 'TargetImageValue' });
+    const result = await compareFaceImages({ data: source.data, field: 'SourceImageValue' }, { data: target.data, field: 'TargetImageValue' }, 'batch');
     return { SimilarityScore: result.similarityScore, ConfidenceThresholds: confidenceThresholds() };
   },
 });

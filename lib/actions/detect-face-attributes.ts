@@ -36,7 +36,7 @@ export const detectFaceAttributes = defineAction({
       throw new RpcError('InvalidParameter', `None of RetAttributes is supported; supported: ${SUPPORTED.join(', ')}`);
     }
     const image = await loadImage(p.MaterialValue, 'MaterialValue', ctx.config);
-    const analysis = await analyzeImage(image.data, 'MaterialValue', { embed: false, liveness: false, maxFaces: p.MaxFaceNum });
+    const analysis = await analyzeImage(image.data, 'MaterialValue', { embed: false, liveness: false, maxFaces: p.MaxFaceNum, lane: 'batch' });
     const faces = analysis.faces.slice(0, p.MaxFaceNum).map((f) => {
       const attributes: Record<string, unknown> = {};
       if (attrs.has('facetype')) attributes.Facetype = 'Face';

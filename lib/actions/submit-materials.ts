@@ -17,7 +17,7 @@ export const submitMaterials = defineAction({
     if (resolved.state !== 'valid' || !resolved.task) throw new RpcError('InvalidParameter', `VerifyToken is ${resolved.state === 'valid' ? 'unknown' : resolved.state}`);
     const scene = await getScene(ctx.db, resolved.task.biz);
     if (!scene?.enabled) throw new RpcError('InvalidParam.Biz', `Biz ${resolved.task.biz} does not exist or is disabled`);
-    const status = await verifyWithMaterials(ctx, { task: resolved.task, scene, materials, actor: `ak:${call.accessKeyId}`, token: p.VerifyToken });
+    const status = await verifyWithMaterials(ctx, { task: resolved.task, scene, materials, actor: `ak:${call.accessKeyId}`, token: p.VerifyToken, lane: 'batch' });
     return { VerifyStatus: status };
   },
 });

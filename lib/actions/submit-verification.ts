@@ -15,7 +15,7 @@ export const submitVerification = defineAction({
     const scene = await getScene(ctx.db, p.Biz);
     if (!scene?.enabled) throw new RpcError('InvalidParam.Biz', `Biz ${p.Biz} does not exist or is disabled`);
     const task = await findOrCreateTask(ctx, p.Biz, p.TicketId, `ak:${call.accessKeyId}`);
-    const status = await verifyWithMaterials(ctx, { task, scene, materials, actor: `ak:${call.accessKeyId}` });
+    const status = await verifyWithMaterials(ctx, { task, scene, materials, actor: `ak:${call.accessKeyId}`, lane: 'batch' });
     return { VerifyStatus: status };
   },
 });

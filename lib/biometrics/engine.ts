@@ -39,6 +39,7 @@ export function poolSettingsFromEnv() {
   return {
     size: intFromEnv('BIOMETRICS_CONCURRENCY', Math.max(1, Math.floor(os.availableParallelism() / intFromEnv('WEB_CONCURRENCY', 1, 1))), 1),
     queueLimit: intFromEnv('BIOMETRICS_QUEUE_LIMIT', 64, 0),
+    interactiveQueueLimit: intFromEnv('BIOMETRICS_INTERACTIVE_QUEUE_LIMIT', 64, 0),
     jobTimeoutMs: intFromEnv('BIOMETRICS_JOB_TIMEOUT_MS', 30_000, 1),
     nice: Math.min(19, intFromEnv('BIOMETRICS_WORKER_NICE', 0, 0)),
   };
@@ -82,7 +83,7 @@ export class PooledBiometricEngine implements BiometricEngine {
 
   private async submit(input: Parameters<WorkerPool['run']>[0]['input'], buffer: ArrayBuffer, opts: AnalyzeOptions): Promise<ImageAnalysis> {
     const started = performance.now();
-    const r: JobResult = await this.pool.run({ type: 'analyze', input, opts: cloneableOptions(opts) }, [buffer]);
+    const r: JobResult = await this.pool.run({ type: 'analyze', input, opts: cloneableOptions(opts) }, [buffer], opts.lane ?? 'interactive');
     const { result } = r;
     result.timings = {
       queue: r.queuedMs,

@@ -4,6 +4,11 @@
 // the pool; when more than `queueLimit` are waiting, new ones are refused with BUSY rather than
 // piling up. A worker that dies (native crash, OOM, timeout) fails its in-flight job with
 // ENGINE_FAILED and is replaced.
+//
+// Two lanes share the workers: 'interactive' (a person waiting in front of the camera: the H5
+// decision) and 'batch' (partner API calls such as CompareFaces). Each lane has its own bounded
+// queue, and a free worker always takes an interactive job first, so a flood of partner calls
+// can fill only the batch queue: an H5 analysis waits at most for the jobs already running.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -36,8 +41,10 @@ export function workerEntry(): string {
 export interface PoolOptions {
   entry: string;
   size: number;
-  /** Jobs allowed to wait for a worker; one more is refused with BUSY. */
+  /** Batch-lane jobs allowed to wait for a worker; one more is refused with BUSY. */
   queueLimit: number;
+  /** Interactive-lane jobs allowed to wait (default: queueLimit). */
+  interactiveQueueLimit?: number;
   /** A job running longer than this terminates its worker (ENGINE_FAILED) so nothing hangs. */
   jobTimeoutMs: number;
   init: Omit<WorkerInit, 'spawnedAt'>;
@@ -54,6 +61,9 @@ export interface JobResult {
 }
 
 type AnalyzeMessage = Extract<ToWorker, { type: 'analyze' }>;
+
+/** Who is waiting for an analysis: a person at the camera, or a partner's server. */
+export type PoolLane = 'interactive' | 'batch';
 
 interface Job {
   msg: AnalyzeMessage;
@@ -90,7 +100,7 @@ function revive(e: SerializedError): Error {
 
 export class WorkerPool {
   private readonly slots: Slot[];
-  private readonly queue: Job[] = [];
+  private readonly queues: Record<PoolLane, Job[]> = { interactive: [], batch: [] };
   private nextId = 1;
   private closed = false;
   /** Restarts so far, and each worker start-up in ms (spawn → sessions ready). */
@@ -109,7 +119,12 @@ export class WorkerPool {
 
   /** Jobs waiting for a worker (not counting the ones running). */
   get waiting(): number {
-    return this.queue.length;
+    return this.queues.interactive.length + this.queues.batch.length;
+  }
+
+  /** Jobs of one lane waiting for a worker. */
+  waitingIn(lane: PoolLane): number {
+    return this.queues[lane].length;
   }
 
   /** Starts every worker; resolves when all have their sessions loaded. On failure the pool is closed. */
@@ -122,15 +137,17 @@ export class WorkerPool {
     }
   }
 
-  run(msg: Omit<AnalyzeMessage, 'id'>, transfer: ArrayBuffer[] = []): Promise<JobResult> {
+  run(msg: Omit<AnalyzeMessage, 'id'>, transfer: ArrayBuffer[] = [], lane: PoolLane = 'interactive'): Promise<JobResult> {
     return new Promise<JobResult>((resolve, reject) => {
       if (this.closed) return reject(new BiometricError('ENGINE_FAILED', 'the biometrics worker pool is closed'));
       const job: Job = { msg: { ...msg, id: this.nextId++ }, transfer, enqueuedAt: performance.now(), dispatchedAt: 0, resolve, reject };
-      this.queue.push(job);
+      const queue = this.queues[lane];
+      const limit = lane === 'interactive' ? (this.o.interactiveQueueLimit ?? this.o.queueLimit) : this.o.queueLimit;
+      queue.push(job);
       this.pump();
-      if (job.dispatchedAt === 0 && this.queue.length > this.o.queueLimit) {
-        this.queue.splice(this.queue.indexOf(job), 1);
-        reject(new BiometricError('BUSY', `face analysis queue is full (${this.o.queueLimit} waiting for ${this.o.size} workers); retry later`));
+      if (job.dispatchedAt === 0 && queue.length > limit) {
+        queue.splice(queue.indexOf(job), 1);
+        reject(new BiometricError('BUSY', `face analysis ${lane} queue is full (${limit} waiting for ${this.o.size} workers); retry later`));
       }
     });
   }
@@ -143,7 +160,7 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue.splice(0)) job.reject(new BiometricError('ENGINE_FAILED', 'the biometrics worker pool was closed'));
+    for (const job of this.drainQueues()) job.reject(new BiometricError('ENGINE_FAILED', 'the biometrics worker pool was closed'));
     await Promise.all(this.slots.map(async (s) => s.worker?.terminate()));
   }
 
@@ -228,7 +245,7 @@ export class WorkerPool {
     if (!wasReady) slot.failures++;
     if (this.slots.every((s) => !s.ready && s.failures > 0)) {
       // Nothing can serve the queue right now: fail it rather than let callers hang.
-      for (const j of this.queue.splice(0)) j.reject(new BiometricError('ENGINE_FAILED', `no face analysis worker could be started: ${why}`));
+      for (const j of this.drainQueues()) j.reject(new BiometricError('ENGINE_FAILED', `no face analysis worker could be started: ${why}`));
     }
     const delay = slot.failures === 0 ? 0 : Math.min(30_000, 500 * 2 ** (slot.failures - 1));
     this.stats.restarts++;
@@ -239,11 +256,16 @@ export class WorkerPool {
     if (delay > 0) timer.unref();
   }
 
+  private drainQueues(): Job[] {
+    return [...this.queues.interactive.splice(0), ...this.queues.batch.splice(0)];
+  }
+
   private pump(): void {
-    while (this.queue.length > 0) {
+    while (this.waiting > 0) {
       const slot = this.slots.find((s) => s.ready && !s.job && s.worker);
       if (!slot) return;
-      const job = this.queue.shift()!;
+      // Interactive first: a person at the camera never queues behind partner batch work.
+      const job = (this.queues.interactive.length > 0 ? this.queues.interactive : this.queues.batch).shift()!;
       const worker = slot.worker!;
       slot.job = job;
       job.dispatchedAt = performance.now();

@@ -37,4 +37,9 @@ export interface AnalyzeOptions {
   liveness?: boolean;
   /** How many faces get landmarks/pose/quality (default 5); every detection still counts. */
   maxFaces?: number;
+  /**
+   * Scheduling lane in the worker pool (lib/biometrics/pool.ts): 'interactive' (default) for a
+   * person waiting at the camera, 'batch' for partner API calls, which cannot then starve them.
+   */
+  lane?: 'interactive' | 'batch';
 }

@@ -1,13 +1,19 @@
 import type { AppContext } from '../context';
 import { claimNonce, purgeExpiredNonces } from '../store/nonces';
 import { RpcError } from './errors';
-import { signatureMatches, signV1 } from './signature-v1';
+import { signatureMatches, signV1Yielding } from './signature-v1';
 import { acs3CanonicalRequest, signAcs3 } from './signature-v3';
 import type { RpcRequest } from './request';
-import { sha256Hex } from '../ids';
+import crypto from 'node:crypto';
+import { isWellFormedAccessKeyId } from '../store/access-keys';
+import { updateBytesYielding } from '../security/yielding-digest';
+import { enforceRpcRateLimit } from '../security/rate-limits';
 
 /** Requests are accepted within ±15 minutes of our clock; nonces are remembered that long. */
 export const TIMESTAMP_WINDOW_MS = 15 * 60 * 1000;
+
+/** Nonces the official clients send are UUIDs or 32 hex digits; anything printable up to 128 is accepted. */
+const NONCE_RE = /^[\x21-\x7e]{1,128}$/;
 
 const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?Z$/;
 
@@ -39,19 +45,31 @@ export async function authenticateV1(ctx: AppContext, method: string, params: Re
   const sigVersion = required(params, 'SignatureVersion');
   if (sigVersion !== '1.0') throw new RpcError('InvalidParameter', `SignatureVersion ${sigVersion} is not supported; use 1.0`);
   const nonce = required(params, 'SignatureNonce');
-  if (nonce.length > 128) throw new RpcError('InvalidParameter', 'SignatureNonce is longer than 128 characters');
-  const ts = parseTimestamp(required(params, 'Timestamp'));
-  if (Math.abs(ts - now) > TIMESTAMP_WINDOW_MS) throw new RpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired (allowed skew ±15 minutes).');
+  checkNonce(nonce, 'SignatureNonce');
+  const ts = checkTimestamp(required(params, 'Timestamp'), now);
 
+  // Every cheap check is done: only now is the (possibly 8 MB) signature computed.
   const secret = await secretOf(ctx, accessKeyId);
-  if (!signatureMatches(signV1(method, params, secret), signature)) {
+  if (!signatureMatches(await signV1Yielding(method, params, secret), signature)) {
     throw new RpcError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.');
   }
   await claim(ctx, accessKeyId, nonce, ts, now);
   return accessKeyId;
 }
 
+function checkNonce(nonce: string, name: string): void {
+  if (!NONCE_RE.test(nonce)) throw new RpcError('InvalidParameter', `${name} must be 1–128 printable ASCII characters`);
+}
+
+function checkTimestamp(raw: string, now: number): number {
+  const ts = parseTimestamp(raw);
+  if (Math.abs(ts - now) > TIMESTAMP_WINDOW_MS) throw new RpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired (allowed skew ±15 minutes).');
+  return ts;
+}
+
 async function secretOf(ctx: AppContext, accessKeyId: string): Promise<string> {
+  // A malformed id cannot exist: answered without a lookup (and never cached or echoed).
+  if (!isWellFormedAccessKeyId(accessKeyId)) throw new RpcError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
   const key = await ctx.accessKeys.lookup(accessKeyId);
   if (!key) throw new RpcError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
   if (!key.enabled) throw new RpcError('InvalidAccessKeyId.Inactive', 'Specified access key is disabled.');
@@ -69,14 +87,15 @@ export async function authenticateAcs3(ctx: AppContext, req: RpcRequest, now = D
     if (!req.headers.get(h)) throw new RpcError('MissingParameter', `The header "${h}" that is mandatory for processing this request is not supplied.`);
   }
   const nonce = req.headers.get('x-acs-signature-nonce')!;
-  if (nonce.length > 128) throw new RpcError('InvalidParameter', 'x-acs-signature-nonce is longer than 128 characters');
-  const ts = parseTimestamp(req.headers.get('x-acs-date')!);
-  if (Math.abs(ts - now) > TIMESTAMP_WINDOW_MS) throw new RpcError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired (allowed skew ±15 minutes).');
-  const payloadHash = sha256Hex(req.body);
+  checkNonce(nonce, 'x-acs-signature-nonce');
+  const ts = checkTimestamp(req.headers.get('x-acs-date')!, now);
+  const secret = await secretOf(ctx, auth.accessKeyId);
+  const digest = crypto.createHash('sha256');
+  await updateBytesYielding(digest, req.body);
+  const payloadHash = digest.digest('hex');
   if (payloadHash !== req.headers.get('x-acs-content-sha256')!.toLowerCase()) {
     throw new RpcError('SignatureDoesNotMatch', 'The request body does not match x-acs-content-sha256.');
   }
-  const secret = await secretOf(ctx, auth.accessKeyId);
   const canonical = acs3CanonicalRequest({ method: req.method, path: req.url.pathname, query: req.url.searchParams, headers: req.headers, signedHeaders: auth.signedHeaders, payloadHash });
   if (!signatureMatches(signAcs3(canonical, secret), auth.signature)) {
     throw new RpcError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.');
@@ -86,6 +105,8 @@ export async function authenticateAcs3(ctx: AppContext, req: RpcRequest, now = D
 }
 
 async function claim(ctx: AppContext, accessKeyId: string, nonce: string, ts: number, now: number): Promise<void> {
+  // Throttled before the nonce is spent, so the client may retry the same signed request.
+  await enforceRpcRateLimit(ctx, accessKeyId, now);
   // The nonce must outlive every timestamp that could still be accepted with it.
   if (!(await claimNonce(ctx.db, accessKeyId, nonce, ts + TIMESTAMP_WINDOW_MS + 60_000))) {
     throw new RpcError('SignatureNonceUsed', 'Specified signature nonce was used already.');

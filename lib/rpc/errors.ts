@@ -38,6 +38,7 @@ export const RPC_ERRORS = {
   'InvalidParam.ImageDimensionsTooLarge': 400,
   'Error.NoFaceDetected': 400,
   'Error.DuplicatedTicketId': 400,
+  'Throttling.User': 400,
   InternalError: 500,
   ServiceUnavailable: 503,
 } as const;

@@ -14,7 +14,8 @@ const VERSIONS = new Set(['2017-03-31', '2017-11-17', '2018-07-03', '2018-09-16'
 /** The whole RPC endpoint: parse, authenticate, validate, run the action, render JSON or XML. */
 export async function handleRpc(request: Request): Promise<Response> {
   const requestId = newRequestId();
-  let format: ResponseFormat = pickFormat(new URL(request.url).searchParams.get('Format') ?? undefined);
+  // ACS3 clients (Authorization header) expect JSON even for errors found before the body is parsed.
+  let format: ResponseFormat = pickFormat(new URL(request.url).searchParams.get('Format') ?? (request.headers.get('authorization') ? 'JSON' : undefined));
   let action = 'Unknown';
   const started = performance.now();
   try {

@@ -39,31 +39,80 @@ export interface KeyLookup {
   enabled: boolean;
 }
 
+/** The AccessKeyId format every key is created with (provisioning file, CLI). */
+const ACCESS_KEY_ID_RE = /^[A-Za-z0-9_-]{8,64}$/;
+
+export function isWellFormedAccessKeyId(id: string): boolean {
+  return ACCESS_KEY_ID_RE.test(id);
+}
+
+/** Budget of the resolver's cache; with ids ≤ 64 characters that is several thousand keys. */
+export const ACCESS_KEY_CACHE_BYTES = 1024 * 1024;
+
+interface CacheEntry {
+  value: KeyLookup | null;
+  until: number;
+  bytes: number;
+}
+
 /**
  * Secret lookup for signature checks, cached briefly: decrypting and querying on every request
  * would dominate GetStatus latency. Disabling a key therefore takes effect within the TTL on
- * every instance (documented in the README).
+ * every instance (documented in the README). Malformed ids are refused before the database and
+ * never cached; the cache (hits and misses) is bounded by bytes and evicts least recently used.
  */
 export class AccessKeyResolver {
-  private readonly cache = new Map<string, { value: KeyLookup | null; until: number }>();
+  private readonly cache = new Map<string, CacheEntry>();
+  private bytes = 0;
   constructor(
     private readonly db: Db,
     private readonly key: Buffer,
     private readonly ttlMs = 5000,
+    private readonly maxBytes = ACCESS_KEY_CACHE_BYTES,
   ) {}
 
+  /** Approximate memory held by the cache (UTF-16 strings plus a fixed overhead per entry). */
+  get cachedBytes(): number {
+    return this.bytes;
+  }
+
   async lookup(id: string): Promise<KeyLookup | null> {
+    if (!isWellFormedAccessKeyId(id)) return null;
     const hit = this.cache.get(id);
-    if (hit && hit.until > Date.now()) return hit.value;
+    if (hit && hit.until > Date.now()) {
+      // Map order is recency order: move the hit to the end.
+      this.cache.delete(id);
+      this.cache.set(id, hit);
+      return hit.value;
+    }
     const row = await this.db.selectFrom('access_keys').select(['secret_enc', 'enabled']).where('id', '=', id).executeTakeFirst();
     const value = row ? { secret: openString(this.key, row.secret_enc, id), enabled: row.enabled === 1 } : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(id, { value, until: Date.now() + this.ttlMs });
+    this.store(id, { value, until: Date.now() + this.ttlMs, bytes: 2 * (id.length + (value?.secret.length ?? 0)) + 96 });
     return value;
   }
 
+  private store(id: string, entry: CacheEntry): void {
+    this.drop(id);
+    this.cache.set(id, entry);
+    this.bytes += entry.bytes;
+    for (const oldest of this.cache.keys()) {
+      if (this.bytes <= this.maxBytes) break;
+      this.drop(oldest);
+    }
+  }
+
+  private drop(id: string): void {
+    const e = this.cache.get(id);
+    if (!e) return;
+    this.cache.delete(id);
+    this.bytes -= e.bytes;
+  }
+
   forget(id?: string): void {
-    if (id) this.cache.delete(id);
-    else this.cache.clear();
+    if (id) this.drop(id);
+    else {
+      this.cache.clear();
+      this.bytes = 0;
+    }
   }
 }

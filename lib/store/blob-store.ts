@@ -16,7 +16,7 @@ export class BlobStore {
   async put(data: Buffer): Promise<string> {
     const key = crypto.randomBytes(16).toString('hex');
     const file = this.fileFor(key);
-    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     // Write-then-rename so a crash never leaves a half-written blob under a live key.
     const tmp = `${file}.${process.pid}.tmp`;
     await fs.writeFile(tmp, seal(this.key, data, key), { mode: 0o600 });

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema';
+import { ensurePrivateDir, ensurePrivateFile, tighten } from '../security/file-modes';
 import { migrateToLatest } from './migrations';
 
 export type Db = Kysely<Database>;
@@ -29,7 +29,12 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     opened = { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), kind: 'postgres', where: redactUrl(url) };
   } else {
     const file = url?.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\//, '') : path.join(opts.dataDir, 'cloudauth.sqlite');
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    ensurePrivateDir(path.dirname(path.resolve(file)));
+    // SQLite creates the -wal and -shm files with the database file's own mode: 0600 here.
+    if (file !== ':memory:') {
+      ensurePrivateFile(file);
+      for (const side of ['-wal', '-shm']) tighten(file + side, 0o600);
+    }
     const { default: SQLite } = await import('better-sqlite3');
     const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { migration0002 } from './migration-0002-h5';
 import { migration0003 } from './migration-0003-live-capture';
+import { migration0004 } from './migration-0004-hardening';
 import { migration0006 } from './migration-0006-faceid-face-verify';
 
 /**
@@ -89,6 +90,7 @@ const migrations: Record<string, Migration> = {
   },
   '0002_h5': migration0002,
   '0003_live_capture': migration0003,
+  '0004_hardening': migration0004,
   '0006_faceid_face_verify': migration0006,
 };
 

@@ -82,6 +82,7 @@ export interface Database {
   audit_events: AuditEventTable;
   h5_attempts: H5AttemptTable;
   h5_evidence: H5EvidenceTable;
+  rate_limits: RateLimitTable;
   h5_frames: H5FrameTable;
   h5_challenges: H5ChallengeTable;
 }
@@ -173,4 +174,12 @@ export interface ProtocolTaskTable {
 }
 export interface Database {
   protocol_tasks: ProtocolTaskTable;
+}
+
+/** Issue 11 (hardening): one rate-limit bucket (lib/security/rate-limit.ts). */
+export interface RateLimitTable {
+  /** e.g. `rpc:<AccessKeyId>`, `h5:<sha256 of the token>`: never a raw token. */
+  bucket: string;
+  /** GCRA theoretical arrival time, epoch microseconds. */
+  tat_us: number;
 }

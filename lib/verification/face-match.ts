@@ -1,4 +1,4 @@
-import { getBiometricEngine, isBiometricError, type ImageAnalysis } from '../biometrics';
+import { getBiometricEngine, isBiometricError, type AnalyzeOptions, type ImageAnalysis } from '../biometrics';
 import { confidenceThresholds, passThresholdForSecurityLevel, similarityScore } from '../biometrics/scores';
 import { RpcError } from '../rpc/errors';
 
@@ -19,7 +19,7 @@ export function imageErrorToRpc(e: unknown, field: string): unknown {
   }
 }
 
-export async function analyzeImage(image: Buffer, field: string, opts: { embed?: boolean; liveness?: boolean; maxFaces?: number } = { embed: true }): Promise<ImageAnalysis> {
+export async function analyzeImage(image: Buffer, field: string, opts: AnalyzeOptions = { embed: true }): Promise<ImageAnalysis> {
   const engine = await getBiometricEngine();
   try {
     return await engine.analyze(image, opts);
@@ -35,8 +35,8 @@ export interface FaceComparison {
 }
 
 /** 1:1 comparison of the main faces of two images; Error.NoFaceDetected names the image without one. */
-export async function compareFaceImages(a: { data: Buffer; field: string }, b: { data: Buffer; field: string }): Promise<FaceComparison> {
-  const [ra, rb] = await Promise.all([analyzeImage(a.data, a.field), analyzeImage(b.data, b.field)]);
+export async function compareFaceImages(a: { data: Buffer; field: string }, b: { data: Buffer; field: string }, lane: AnalyzeOptions['lane'] = 'interactive'): Promise<FaceComparison> {
+  const [ra, rb] = await Promise.all([analyzeImage(a.data, a.field, { embed: true, lane }), analyzeImage(b.data, b.field, { embed: true, lane })]);
   const ea = ra.faces[0]?.embedding;
   const eb = rb.faces[0]?.embedding;
   if (!ea) throw new RpcError('Error.NoFaceDetected', `No face was detected in ${a.field}`);

@@ -1,4 +1,10 @@
+import dns from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import sharp from 'sharp';
 import { RpcError } from '../rpc/errors';
+import { MAX_IMAGE_SIDE } from '../biometrics/decode';
 
 /** Decoded image size limit for every image a partner sends (Cloudauth's documented 2 MB). */
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
@@ -6,6 +12,8 @@ export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 export interface ImageInputOptions {
   fetchAllowlist: readonly string[];
   fetchTimeoutMs: number;
+  /** CIDRs a fetched host may resolve into although they are loopback/private (default none). */
+  fetchPrivateNetworks?: readonly string[];
 }
 
 export function sniffImageMime(buf: Buffer): 'image/jpeg' | 'image/png' | 'image/webp' | 'image/bmp' | null {
@@ -35,8 +43,31 @@ export async function loadImage(value: string, field: string, opts: ImageInputOp
   if (data.length === 0) throw new RpcError('InvalidParam.ImageValuePatternError', `${field} is empty`);
   if (data.length > MAX_IMAGE_BYTES) throw new RpcError('InvalidParam.ImageTooLarge', `${field} is ${data.length} bytes; the limit is ${MAX_IMAGE_BYTES} bytes`);
   const mime = sniffImageMime(data);
-  if (!mime) throw new RpcError('InvalidParam.ImageFormatUnsupported', `${field} is not a JPEG, PNG, WebP or BMP image`);
+  if (!mime || mime === 'image/bmp') throw new RpcError('InvalidParam.ImageFormatUnsupported', `${field} is not a JPEG, PNG or WebP image`);
+  await assertDecodes(data, field);
   return { data, mime };
+}
+
+/**
+ * Magic bytes only say what a file claims to be: every image is decoded at intake (sharp, on the
+ * libuv pool, off the event loop), so what is stored and served back as image/* is an image.
+ * The decode is shrunk on load to a thumbnail, so it costs a few ms even for a large JPEG.
+ */
+async function assertDecodes(data: Buffer, field: string): Promise<void> {
+  let width: number | undefined;
+  let height: number | undefined;
+  try {
+    ({ width, height } = await sharp(data, { failOn: 'error' }).metadata());
+  } catch {
+    throw new RpcError('InvalidParam.ImageFormatUnsupported', `${field} could not be decoded as an image`);
+  }
+  if (!width || !height) throw new RpcError('InvalidParam.ImageFormatUnsupported', `${field} could not be decoded as an image`);
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) throw new RpcError('InvalidParam.ImageDimensionsTooLarge', `${field} is larger than ${MAX_IMAGE_SIDE} pixels on a side`);
+  try {
+    await sharp(data, { failOn: 'error' }).resize(16, 16, { fit: 'inside' }).raw().toBuffer();
+  } catch {
+    throw new RpcError('InvalidParam.ImageFormatUnsupported', `${field} could not be decoded as an image`);
+  }
 }
 
 function decodeBase64(b64: string, field: string): Buffer {
@@ -51,37 +82,107 @@ function decodeBase64(b64: string, field: string): Buffer {
   return Buffer.from(compact, 'base64');
 }
 
+/**
+ * Addresses a fetch may never reach unless an operator lists them in
+ * CLOUDAUTH_FETCH_PRIVATE_NETWORKS: loopback, private, link-local, CGNAT, multicast, reserved.
+ * (An allowed host name whose DNS answer points inside is how an allow-list becomes an SSRF.)
+ */
+const NON_PUBLIC = (() => {
+  const b = new net.BlockList();
+  for (const [a, p] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) b.addSubnet(a, p, 'ipv4');
+  for (const [a, p] of [['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) b.addSubnet(a, p, 'ipv6');
+  return b;
+})();
+
+const privateAllowCache = new Map<string, net.BlockList>();
+
+/** CIDRs (or single addresses) from CLOUDAUTH_FETCH_PRIVATE_NETWORKS as a BlockList used as an allow-list. */
+function privateAllowList(entries: readonly string[]): net.BlockList {
+  const key = entries.join(',');
+  let b = privateAllowCache.get(key);
+  if (b) return b;
+  b = new net.BlockList();
+  for (const e of entries) {
+    const [addr, bits] = e.split('/');
+    const family: net.IPVersion = net.isIPv6(addr ?? '') ? 'ipv6' : 'ipv4';
+    if (!addr || !net.isIP(addr)) continue;
+    b.addSubnet(addr, bits === undefined ? (family === 'ipv6' ? 128 : 32) : Number(bits), family);
+  }
+  privateAllowCache.set(key, b);
+  return b;
+}
+
+function isReachable(address: string, family: number, opts: ImageInputOptions): boolean {
+  const fam: net.IPVersion = family === 6 ? 'ipv6' : 'ipv4';
+  // An IPv4-mapped IPv6 address is judged as the IPv4 address it carries.
+  const mapped = fam === 'ipv6' ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] : undefined;
+  const a = mapped ?? address;
+  const f: net.IPVersion = mapped ? 'ipv4' : fam;
+  if (!NON_PUBLIC.check(a, f)) return true;
+  return privateAllowList(opts.fetchPrivateNetworks ?? []).check(a, f);
+}
+
+const fetchFailed = (field: string, why: string) => new RpcError('InvalidParam.ImageFetchFailed', `${field}: fetching the image failed (${why})`);
+
 async function fetchAllowed(url: string, field: string, opts: ImageInputOptions): Promise<Buffer> {
-  let host: string;
+  let parsed: URL;
   try {
-    host = new URL(url).hostname.toLowerCase();
+    parsed = new URL(url);
   } catch {
     throw new RpcError('InvalidParam.ImageValuePatternError', `${field} is not a valid URL`);
   }
+  const host = parsed.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   if (!opts.fetchAllowlist.includes(host)) {
     throw new RpcError('InvalidParam.ImageFetchForbidden', `${field}: host ${host} is not in CLOUDAUTH_FETCH_ALLOWLIST`);
   }
-  let res: Response;
+  if (parsed.username || parsed.password) throw new RpcError('InvalidParam.ImageFetchForbidden', `${field}: URLs with credentials are not fetched`);
+  const signal = AbortSignal.timeout(opts.fetchTimeoutMs);
+  // Resolve once, check every answer, then connect to exactly that address (no second lookup
+  // that a short-TTL DNS record could answer differently).
+  let addresses: dns.LookupAddress[];
   try {
-    res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(opts.fetchTimeoutMs) });
-  } catch (e) {
-    throw new RpcError('InvalidParam.ImageFetchFailed', `${field}: fetching the image failed (${(e as Error).name})`);
+    addresses = await dns.promises.lookup(host, { all: true, verbatim: true });
+  } catch {
+    throw fetchFailed(field, 'the host name does not resolve');
   }
-  if (!res.ok || !res.body) throw new RpcError('InvalidParam.ImageFetchFailed', `${field}: the image URL answered HTTP ${res.status}`);
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_IMAGE_BYTES) throw new RpcError('InvalidParam.ImageTooLarge', `${field} exceeds ${MAX_IMAGE_BYTES} bytes`);
+  if (addresses.length === 0) throw fetchFailed(field, 'the host name does not resolve');
+  if (!addresses.every((a) => isReachable(a.address, a.family, opts))) {
+    throw new RpcError('InvalidParam.ImageFetchForbidden', `${field}: ${host} resolves to a loopback or private address (list it in CLOUDAUTH_FETCH_PRIVATE_NETWORKS to allow it)`);
+  }
+  const pinned = addresses[0]!;
+  const lookup: net.LookupFunction = (_h, o, cb) => {
+    if ((o as dns.LookupAllOptions).all) (cb as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, [pinned]);
+    else cb(null, pinned.address, pinned.family);
+  };
   const chunks: Buffer[] = [];
   let total = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_IMAGE_BYTES) {
-      await reader.cancel();
+  try {
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const get = parsed.protocol === 'https:' ? https.get : http.get;
+      const req = get(parsed, { lookup, signal, headers: { accept: 'image/*' } }, resolve);
+      req.on('error', reject);
+    });
+    if (res.statusCode !== 200) {
+      res.destroy();
+      throw fetchFailed(field, `the image URL answered HTTP ${res.statusCode}${res.statusCode && res.statusCode >= 300 && res.statusCode < 400 ? ', redirects are not followed' : ''}`);
+    }
+    const declared = Number(res.headers['content-length'] ?? 0);
+    if (declared > MAX_IMAGE_BYTES) {
+      res.destroy();
       throw new RpcError('InvalidParam.ImageTooLarge', `${field} exceeds ${MAX_IMAGE_BYTES} bytes`);
     }
-    chunks.push(Buffer.from(value));
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      total += chunk.byteLength;
+      if (total > MAX_IMAGE_BYTES) {
+        res.destroy();
+        throw new RpcError('InvalidParam.ImageTooLarge', `${field} exceeds ${MAX_IMAGE_BYTES} bytes`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    // Everything after the allow-list check, the body's read loop included, fails as documented.
+    if (e instanceof RpcError) throw e;
+    throw fetchFailed(field, signal.aborted ? `no complete answer within ${opts.fetchTimeoutMs} ms` : (e as Error).name || 'network error');
   }
   return Buffer.concat(chunks);
 }

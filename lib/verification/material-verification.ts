@@ -8,6 +8,7 @@ import { isValidIdNumber, isValidName } from './id-number';
 import { loadImage, type LoadedImage } from './image-input';
 import { type ImageKind, IMAGE_KINDS, putMaterial } from './materials';
 import { analyzeImage, passThresholdForSecurityLevel, roundScore } from './face-match';
+import type { AnalyzeOptions } from '../biometrics';
 import { getBiometricEngine } from '../biometrics';
 import { similarityScore } from '../biometrics/scores';
 import { readIdentity } from './tasks';
@@ -31,7 +32,7 @@ const REFERENCE_ORDER: readonly ImageKind[] = ['IDPic', 'IdCardFrontPic', 'FaceR
  */
 export async function verifyWithMaterials(
   ctx: AppContext,
-  input: { task: TaskTable; scene: Scene; materials: Map<string, string>; actor: string; token?: string },
+  input: { task: TaskTable; scene: Scene; materials: Map<string, string>; actor: string; token?: string; lane?: AnalyzeOptions['lane'] },
 ): Promise<VerifyStatus> {
   const { task, scene } = input;
   if (task.status_code === 1) throw new RpcError('Error.DuplicatedTicketId', 'This ticket has already passed verification');
@@ -67,7 +68,7 @@ export async function verifyWithMaterials(
   }
   if (!reference) reference = await storedReference(ctx, task.id);
 
-  const decision = await decide(face.data, reference, scene.settings.securityLevel as 1 | 2 | 3 | 4);
+  const decision = await decide(face.data, reference, scene.settings.securityLevel as 1 | 2 | 3 | 4, input.lane);
 
   const identityBefore = readIdentity(ctx, task);
   const identity = name || idNumber ? sealString(ctx.keys.identity, JSON.stringify({ name: name ?? identityBefore.name, identificationNumber: idNumber ?? identityBefore.identificationNumber }), task.id) : task.identity_enc;
@@ -98,12 +99,12 @@ async function storedReference(ctx: AppContext, taskId: string): Promise<{ data:
   return undefined;
 }
 
-async function decide(face: Buffer, reference: { data: Buffer; kind: ImageKind } | undefined, securityLevel: 1 | 2 | 3 | 4): Promise<VerifyStatus> {
-  const live = await analyzeImage(face, 'Material FacePic');
+async function decide(face: Buffer, reference: { data: Buffer; kind: ImageKind } | undefined, securityLevel: 1 | 2 | 3 | 4, lane: AnalyzeOptions['lane']): Promise<VerifyStatus> {
+  const live = await analyzeImage(face, 'Material FacePic', { embed: true, lane });
   if (!live.faces[0]?.embedding) return { StatusCode: 2, AuditConclusions: 'NO_FACE_DETECTED:FacePic' };
   if (live.faces.length > 1) return { StatusCode: 2, AuditConclusions: 'MULTIPLE_FACES:FacePic' };
   if (!reference) return { StatusCode: 2, AuditConclusions: 'NO_REFERENCE_PHOTO' };
-  const ref = await analyzeImage(reference.data, `reference ${reference.kind}`);
+  const ref = await analyzeImage(reference.data, `reference ${reference.kind}`, { embed: true, lane });
   if (!ref.faces[0]?.embedding) return { StatusCode: 2, AuditConclusions: `REFERENCE_PHOTO_NO_FACE:${reference.kind}` };
   const engine = await getBiometricEngine();
   const score = roundScore(similarityScore(engine.cosine(live.faces[0].embedding, ref.faces[0].embedding)));

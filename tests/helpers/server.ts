@@ -22,6 +22,8 @@ export interface RunningServer {
   port: number;
   dataDir: string;
   env: Record<string, string>;
+  /** The server process id (for resource checks). */
+  pid(): number | undefined;
   /** Output of the server process (stdout+stderr), for assertions about logging. */
   output(): string;
   stop(): Promise<void>;
@@ -85,5 +87,5 @@ export async function startServer(opts: { env?: Record<string, string>; provisio
     });
   };
   await launch();
-  return { url: `http://127.0.0.1:${port}`, port, dataDir, env, output: () => out, stop, restart: async () => (await stop(), await launch()) };
+  return { url: `http://127.0.0.1:${port}`, port, dataDir, env, pid: () => (child as ChildProcess | null)?.pid, output: () => out, stop, restart: async () => (await stop(), await launch()) };
 }
