@@ -112,7 +112,7 @@ export class FrameStreamer {
           return;
         } catch (e) {
           const err = e instanceof ApiError ? e : new ApiError('NETWORK', 0);
-          const retryable = err.code === 'NETWORK' || err.status >= 500;
+          const retryable = err.code === 'NETWORK' || err.status >= 500 || err.status === 429;
           if (!retryable || ++this.failures > 6 || this.stopped) {
             if (!this.stopped) this.o.onFatal(err);
             this.stopped = true;
