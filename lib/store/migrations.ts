@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import { migration0002 } from './migration-0002-h5';
+import { migration0007 } from './migration-0007-console';
 
 /**
  * One set of migrations for SQLite and PostgreSQL. Column types are the portable subset
@@ -86,6 +87,7 @@ const migrations: Record<string, Migration> = {
     },
   },
   '0002_h5': migration0002,
+  '0007_console': migration0007,
 };
 
 class InCodeMigrations implements MigrationProvider {
