@@ -34,5 +34,5 @@ export function Section({ title, children, id }: { title: string; children: Reac
 }
 
 export function Json({ value }: { value: unknown }) {
-  return <pre className="max-w-full overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-100 p-2 text-xs">{JSON.stringify(value, null, 1)}</pre>;
+  return <pre tabIndex={0} className="max-w-full overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-100 p-2 text-xs">{JSON.stringify(value, null, 1)}</pre>;
 }

@@ -2,7 +2,7 @@ import { notFound } from 'next/navigation';
 import { consolePage } from '../../../../../lib/console/page';
 import { provisionedScenes } from '../../../../../lib/console/scenes';
 import { errorTexts } from '../../../../../lib/console/messages';
-import { getScene, LIVENESS_ACTIONS, sceneInputSchema } from '../../../../../lib/store/scenes';
+import { getScene, LIVENESS_ACTIONS, sceneInputSchema, sceneSettingsSchema } from '../../../../../lib/store/scenes';
 import { ActionForm } from '../../../_components/action-form';
 import { Forbidden, inputCls, labelCls } from '../../../_components/ui';
 
@@ -18,7 +18,7 @@ export default async function ScenePage({ params }: { params: Promise<{ biz: str
   const isNew = biz === 'new';
   const scene = isNew ? null : await getScene(ctx.db, biz);
   if (!isNew && !scene) notFound();
-  const s = scene?.settings ?? sceneInputSchema.parse({ biz: 'x' });
+  const s = scene?.settings ?? sceneSettingsSchema.parse({});
   const extra = s as Record<string, unknown>;
   return (
     <>
