@@ -38,11 +38,13 @@ export interface Operator {
   role: OperatorRole;
   enabled: boolean;
   lockedUntil: number | null;
+  /** Locked now (computed when read). */
+  locked: boolean;
   lastSignInAt: number | null;
   createdAt: number;
 }
 
-export const toOperator = (r: OperatorTable): Operator => ({ id: r.id, username: r.username, role: r.role, enabled: r.enabled === 1, lockedUntil: r.locked_until, lastSignInAt: r.last_sign_in_at, createdAt: r.created_at });
+export const toOperator = (r: OperatorTable): Operator => ({ id: r.id, username: r.username, role: r.role, enabled: r.enabled === 1, lockedUntil: r.locked_until, locked: !!r.locked_until && r.locked_until > Date.now(), lastSignInAt: r.last_sign_in_at, createdAt: r.created_at });
 
 /** Creates an operator; without a password one is generated and returned (shown once). */
 export async function createOperator(db: Db, input: z.input<typeof operatorInputSchema>, actor: string): Promise<{ operator: Operator; password: string }> {

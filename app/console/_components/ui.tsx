@@ -24,7 +24,7 @@ export const labelCls = 'block text-sm font-medium';
 
 export function Section({ title, children, id }: { title: string; children: React.ReactNode; id?: string }) {
   return (
-    <section className="mt-6 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby={id} data-section={id}>
+    <section className="mt-6 min-w-0 rounded-lg border border-slate-200 bg-white p-4" aria-labelledby={id} data-section={id}>
       <h2 id={id} className="mb-3 text-lg font-semibold">
         {title}
       </h2>

@@ -80,12 +80,12 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
         </Section>
         <Section title={t('passRate')} id="pass-rate">
           {empty(r.passRate.length)}
-          <Chart id="chart-pass-rate" title={t('passRate')} spec={{ kind: 'line', labels: r.passRate.map((d) => d.day), series: [{ name: '%', values: r.passRate.map((d) => d.rate) }], yMax: 100 }} />
+          {r.passRate.length > 0 && <Chart id="chart-pass-rate" title={t('passRate')} spec={{ kind: 'line', labels: r.passRate.map((d) => d.day), series: [{ name: '%', values: r.passRate.map((d) => d.rate) }], yMax: 100 }} />}
           <Table testId="pass-rate" head={[t('day'), t('decided'), t('passed'), '%']} rows={r.passRate.map((d) => [d.day, d.decided, d.passed, d.rate])} />
         </Section>
         <Section title={t('failureReasons')} id="reasons">
           {empty(r.failureReasons.length)}
-          <Chart id="chart-reasons" title={t('failureReasons')} spec={{ kind: 'bar', labels: r.failureReasons.map((f) => f.reason), series: [{ name: t('reason'), values: r.failureReasons.map((f) => f.count) }] }} />
+          {r.failureReasons.length > 0 && <Chart id="chart-reasons" title={t('failureReasons')} spec={{ kind: 'bar', labels: r.failureReasons.map((f) => f.reason), series: [{ name: t('reason'), values: r.failureReasons.map((f) => f.count) }] }} />}
           <Table testId="reasons" head={[t('reason'), '#']} rows={r.failureReasons.map((f) => [f.reason, f.count])} />
         </Section>
         <Section title={t('similarityDist')} id="similarity">
@@ -102,7 +102,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
         </Section>
         <Section title={t('stepTimes')} id="step-times">
           {empty(r.stepTimes.length)}
-          <Chart id="chart-step-times" title={t('stepTimes')} spec={{ kind: 'bar', labels: r.stepTimes.map((s) => s.step), series: [{ name: 'p50', values: r.stepTimes.map((s) => s.p50 ?? 0) }, { name: 'p95', values: r.stepTimes.map((s) => s.p95 ?? 0) }] }} />
+          {r.stepTimes.length > 0 && <Chart id="chart-step-times" title={t('stepTimes')} spec={{ kind: 'bar', labels: r.stepTimes.map((s) => s.step), series: [{ name: 'p50', values: r.stepTimes.map((s) => s.p50 ?? 0) }, { name: 'p95', values: r.stepTimes.map((s) => s.p95 ?? 0) }] }} />}
           <Table testId="step-times" head={[t('step'), 'n', 'p50', 'p95']} rows={r.stepTimes.map((s) => [s.step, s.n, s.p50, s.p95])} />
         </Section>
         <Section title={t('browsers')} id="browsers">

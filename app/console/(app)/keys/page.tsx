@@ -26,7 +26,7 @@ export default async function KeysPage() {
         </ActionForm>
       </section>
       <p className="mt-4 text-sm text-slate-700">{t('rotateHelp')}</p>
-      <div className="mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <div className="relative mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left text-sm" data-testid="keys">
           <thead className="bg-slate-100">
             <tr>

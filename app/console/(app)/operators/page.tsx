@@ -39,7 +39,7 @@ export default async function OperatorsPage() {
           </label>
         </ActionForm>
       </section>
-      <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <div className="relative mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-100">
             <tr>
@@ -55,7 +55,7 @@ export default async function OperatorsPage() {
               <tr key={o.id} className="border-t border-slate-100" data-operator={o.username}>
                 <td className="px-3 py-2">{o.username}</td>
                 <td className="px-3 py-2">{t(o.role)}</td>
-                <td className="px-3 py-2">{o.enabled ? t('enabled') : t('disabled')}{o.lockedUntil && o.lockedUntil > Date.now() ? ` · ${t('LOCKED')}` : ''}</td>
+                <td className="px-3 py-2">{o.enabled ? t('enabled') : t('disabled')}{o.locked ? ` · ${t('LOCKED')}` : ''}</td>
                 <td className="px-3 py-2 whitespace-nowrap">{fmtTime(o.lastSignInAt, locale)}</td>
                 <td className="px-3 py-2">
                   {o.id !== session.operator.id && (

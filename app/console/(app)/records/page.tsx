@@ -62,7 +62,7 @@ export default async function RecordsPage({ searchParams }: { searchParams: Prom
           </button>
         </div>
       </form>
-      <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <div className="relative mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left text-sm" data-testid="records">
           <thead className="bg-slate-100">
             <tr>

@@ -15,7 +15,7 @@ export default async function ReviewsPage() {
       {rows.length === 0 ? (
         <p className="mt-4">{t('pendingNone')}</p>
       ) : (
-        <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <div className="relative mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="w-full text-left text-sm" data-testid="review-queue">
             <thead className="bg-slate-100">
               <tr>

@@ -24,7 +24,7 @@ export default async function ScenesPage() {
         </Link>
       </div>
       <p className="mt-2 text-sm text-slate-700">{t('provisioningWins')}</p>
-      <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <div className="relative mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left text-sm" data-testid="scenes">
           <thead className="bg-slate-100">
             <tr>

@@ -131,6 +131,7 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
       </Section>
 
       <Section title={t('statusHistory')} id="audit">
+        <div className="relative overflow-x-auto">
         <table className="w-full text-left text-xs">
           <thead>
             <tr>
@@ -144,13 +145,14 @@ export default async function RecordPage({ params }: { params: Promise<{ id: str
             {d.audit.map((e) => (
               <tr key={e.id} className="border-t border-slate-100 align-top" data-event={e.event}>
                 <td className="py-1 pr-2 whitespace-nowrap">{fmtTime(e.at, locale)}</td>
-                <td className="py-1 pr-2 font-mono">{e.actor}</td>
+                <td className="py-1 pr-2 font-mono break-all">{e.actor}</td>
                 <td className="py-1 pr-2 font-mono">{e.event}</td>
                 <td className="py-1 font-mono break-all">{e.detail ? JSON.stringify(e.detail) : ''}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       </Section>
 
       {can(role, 'erase') && (
