@@ -16,7 +16,8 @@ async function firstLoad(base: string, path: string, cookie = ''): Promise<{ fil
   let raw = 0;
   let brotli = 0;
   for (const s of srcs) {
-    const body = Buffer.from(new Uint8Array(await fetch(new URL(s, base)).then((r) => r.arrayBuffer())));
+    const res = await fetch(new URL(s, base));
+    const body = Buffer.from(await res.arrayBuffer());
     raw += body.length;
     brotli += brotliCompressSync(body).length;
   }
