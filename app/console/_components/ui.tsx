@@ -36,3 +36,24 @@ export function Section({ title, children, id }: { title: string; children: Reac
 export function Json({ value }: { value: unknown }) {
   return <pre tabIndex={0} className="max-w-full overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-100 p-2 text-xs">{JSON.stringify(value, null, 1)}</pre>;
 }
+
+/** The console's list tables: a horizontally scrollable card, a header row, the given body rows. */
+export function DataTable({ head, testId, className = 'mt-4', children, after }: { head: React.ReactNode[]; testId?: string; className?: string; children: React.ReactNode; after?: React.ReactNode }) {
+  return (
+    <div className={`relative ${className} overflow-x-auto rounded-lg border border-slate-200 bg-white`}>
+      <table className="w-full text-left text-sm" data-testid={testId}>
+        <thead className="bg-slate-100">
+          <tr>
+            {head.map((h, i) => (
+              <th key={i} scope="col" className="px-3 py-2">
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+      {after}
+    </div>
+  );
+}

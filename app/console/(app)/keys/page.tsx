@@ -2,7 +2,7 @@ import { consolePage, fmtTime } from '../../../../lib/console/page';
 import { listKeys } from '../../../../lib/console/keys';
 import { errorTexts } from '../../../../lib/console/messages';
 import { ActionForm } from '../../_components/action-form';
-import { Forbidden, inputCls, labelCls } from '../../_components/ui';
+import { DataTable, Forbidden, inputCls, labelCls } from '../../_components/ui';
 
 export const dynamic = 'force-dynamic';
 
@@ -26,19 +26,7 @@ export default async function KeysPage() {
         </ActionForm>
       </section>
       <p className="mt-4 text-sm text-slate-700">{t('rotateHelp')}</p>
-      <div className="relative mt-2 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm" data-testid="keys">
-          <thead className="bg-slate-100">
-            <tr>
-              <th scope="col" className="px-3 py-2">AccessKeyId</th>
-              <th scope="col" className="px-3 py-2">{t('description')}</th>
-              <th scope="col" className="px-3 py-2">{t('status')}</th>
-              <th scope="col" className="px-3 py-2">{t('lastUsed')}</th>
-              <th scope="col" className="px-3 py-2">{t('expires')}</th>
-              <th scope="col" className="px-3 py-2"><span className="sr-only">{t('rotate')}</span></th>
-            </tr>
-          </thead>
-          <tbody>
+      <DataTable className="mt-2" testId="keys" head={['AccessKeyId', t('description'), t('status'), t('lastUsed'), t('expires'), <span key="sr" className="sr-only">{t('rotate')}</span>]}>
             {keys.map((k) => (
               <tr key={k.id} className="border-t border-slate-100 align-top" data-key={k.id}>
                 <td className="px-3 py-2 font-mono">{k.id}</td>
@@ -54,9 +42,7 @@ export default async function KeysPage() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
     </>
   );
 }

@@ -2,7 +2,7 @@ import { consolePage, fmtTime } from '../../../../lib/console/page';
 import { listOperators, ROLES } from '../../../../lib/console/operators';
 import { errorTexts } from '../../../../lib/console/messages';
 import { ActionForm } from '../../_components/action-form';
-import { Forbidden, inputCls, labelCls } from '../../_components/ui';
+import { DataTable, Forbidden, inputCls, labelCls } from '../../_components/ui';
 
 export const dynamic = 'force-dynamic';
 
@@ -39,18 +39,7 @@ export default async function OperatorsPage() {
           </label>
         </ActionForm>
       </section>
-      <div className="relative mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-100">
-            <tr>
-              <th scope="col" className="px-3 py-2">{t('username')}</th>
-              <th scope="col" className="px-3 py-2">{t('role')}</th>
-              <th scope="col" className="px-3 py-2">{t('status')}</th>
-              <th scope="col" className="px-3 py-2">{t('lastSignIn')}</th>
-              <th scope="col" className="px-3 py-2"><span className="sr-only">{t('disable')}</span></th>
-            </tr>
-          </thead>
-          <tbody>
+      <DataTable className="mt-4" head={[t('username'), t('role'), t('status'), t('lastSignIn'), <span key="sr" className="sr-only">{t('disable')}</span>]}>
             {ops.map((o) => (
               <tr key={o.id} className="border-t border-slate-100" data-operator={o.username}>
                 <td className="px-3 py-2">{o.username}</td>
@@ -66,9 +55,7 @@ export default async function OperatorsPage() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
     </>
   );
 }

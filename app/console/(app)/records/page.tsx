@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { listScenes } from '../../../../lib/store/scenes';
 import { consolePage, fmtTime } from '../../../../lib/console/page';
 import { parseFilter, searchRecords } from '../../../../lib/console/records';
-import { Forbidden, inputCls, labelCls, StatusBadge } from '../../_components/ui';
+import { DataTable, Forbidden, inputCls, labelCls, StatusBadge } from '../../_components/ui';
 
 export const dynamic = 'force-dynamic';
 
@@ -62,19 +62,7 @@ export default async function RecordsPage({ searchParams }: { searchParams: Prom
           </button>
         </div>
       </form>
-      <div className="relative mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm" data-testid="records">
-          <thead className="bg-slate-100">
-            <tr>
-              <th scope="col" className="px-3 py-2">{t('ticket')}</th>
-              <th scope="col" className="px-3 py-2">{t('scene')}</th>
-              <th scope="col" className="px-3 py-2">{t('status')}</th>
-              <th scope="col" className="px-3 py-2">{t('score')}</th>
-              <th scope="col" className="px-3 py-2">{t('reason')}</th>
-              <th scope="col" className="px-3 py-2">{t('created')}</th>
-            </tr>
-          </thead>
-          <tbody>
+      <DataTable className="mt-4" testId="records" after={rows.length === 0 && <p className="p-4 text-slate-700">{t('noRecords')}</p>} head={[t('ticket'), t('scene'), t('status'), t('score'), t('reason'), t('created')]}>
             {rows.map((r) => (
               <tr key={r.id} className="border-t border-slate-100" data-ticket={r.ticketId}>
                 <td className="px-3 py-2">
@@ -91,10 +79,7 @@ export default async function RecordsPage({ searchParams }: { searchParams: Prom
                 <td className="px-3 py-2 whitespace-nowrap">{fmtTime(r.createdAt, locale)}</td>
               </tr>
             ))}
-          </tbody>
-        </table>
-        {rows.length === 0 && <p className="p-4 text-slate-700">{t('noRecords')}</p>}
-      </div>
+      </DataTable>
       <nav className="mt-3 flex gap-4 text-sm" aria-label={t('records')}>
         {filter.after && (
           <Link className="underline" href={qs({})}>

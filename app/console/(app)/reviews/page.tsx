@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { consolePage, fmtTime } from '../../../../lib/console/page';
 import { listPendingReviews } from '../../../../lib/verification/review';
-import { Forbidden } from '../../_components/ui';
+import { DataTable, Forbidden } from '../../_components/ui';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,19 +15,7 @@ export default async function ReviewsPage() {
       {rows.length === 0 ? (
         <p className="mt-4">{t('pendingNone')}</p>
       ) : (
-        <div className="relative mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="w-full text-left text-sm" data-testid="review-queue">
-            <thead className="bg-slate-100">
-              <tr>
-                <th scope="col" className="px-3 py-2">{t('ticket')}</th>
-                <th scope="col" className="px-3 py-2">{t('scene')}</th>
-                <th scope="col" className="px-3 py-2">{t('machineResult')}</th>
-                <th scope="col" className="px-3 py-2">{t('score')}</th>
-                <th scope="col" className="px-3 py-2">{t('heldBy')}</th>
-                <th scope="col" className="px-3 py-2">{t('created')}</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable className="mt-4" testId="review-queue" head={[t('ticket'), t('scene'), t('machineResult'), t('score'), t('heldBy'), t('created')]}>
               {rows.map((r) => (
                 <tr key={r.task_id} className="border-t border-slate-100" data-ticket={r.ticket_id}>
                   <td className="px-3 py-2">
@@ -44,9 +32,7 @@ export default async function ReviewsPage() {
                   <td className="px-3 py-2 whitespace-nowrap">{fmtTime(Number(r.created_at), locale)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </>
   );

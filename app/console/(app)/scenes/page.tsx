@@ -5,7 +5,7 @@ import { errorTexts } from '../../../../lib/console/messages';
 import { listScenes } from '../../../../lib/store/scenes';
 import { reviewMode } from '../../../../lib/verification/review';
 import { ActionForm } from '../../_components/action-form';
-import { Forbidden } from '../../_components/ui';
+import { DataTable, Forbidden } from '../../_components/ui';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,19 +24,7 @@ export default async function ScenesPage() {
         </Link>
       </div>
       <p className="mt-2 text-sm text-slate-700">{t('provisioningWins')}</p>
-      <div className="relative mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="w-full text-left text-sm" data-testid="scenes">
-          <thead className="bg-slate-100">
-            <tr>
-              <th scope="col" className="px-3 py-2">Biz</th>
-              <th scope="col" className="px-3 py-2">{t('scheme')}</th>
-              <th scope="col" className="px-3 py-2">{t('actions')}</th>
-              <th scope="col" className="px-3 py-2">{t('reviewMode')}</th>
-              <th scope="col" className="px-3 py-2">{t('status')}</th>
-              <th scope="col" className="px-3 py-2"><span className="sr-only">{t('enable')}</span></th>
-            </tr>
-          </thead>
-          <tbody>
+      <DataTable className="mt-4" testId="scenes" head={['Biz', t('scheme'), t('actions'), t('reviewMode'), t('status'), <span key="sr" className="sr-only">{t('enable')}</span>]}>
             {scenes.map((s) => (
               <tr key={s.biz} className="border-t border-slate-100" data-biz={s.biz}>
                 <td className="px-3 py-2">
@@ -58,9 +46,7 @@ export default async function ScenesPage() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
     </>
   );
 }
