@@ -6,6 +6,7 @@ import { BlobStore } from './store/blob-store';
 import { AccessKeyResolver } from './store/access-keys';
 import { deriveKey, resolveMasterKey } from './security/master-key';
 import { applyProvisioning } from './provisioning';
+import { ensureFirstAdmin } from './console/operators';
 
 export interface AppContext {
   config: AppConfig;
@@ -43,6 +44,7 @@ export function getAppContext(): Promise<AppContext> {
     g.__cloudauthContext = (async () => {
       const ctx = await createAppContext();
       await applyProvisioning(ctx);
+      await ensureFirstAdmin(ctx);
       return ctx;
     })();
     g.__cloudauthContext.catch((err: unknown) => {

@@ -43,6 +43,8 @@ export async function applyProvisioningData(ctx: AppContext, data: Provisioning)
 }
 
 export const DEMO_BIZ = 'demo-h5';
+/** How the demo key is recognised (the /demo page plays the partner with it). */
+export const DEMO_KEY_DESCRIPTION = 'demo key created on first start';
 
 /** At start: the provisioning file, then (on an empty database) a demo scene and key. */
 export async function applyProvisioning(ctx: AppContext): Promise<void> {
@@ -55,7 +57,7 @@ export async function applyProvisioning(ctx: AppContext): Promise<void> {
   const id = `LTAI${crypto.randomBytes(10).toString('hex')}`;
   const secret = crypto.randomBytes(18).toString('base64url');
   await applyProvisioningData(ctx, {
-    accessKeys: [{ id, secret, description: 'demo key created on first start' }],
+    accessKeys: [{ id, secret, description: DEMO_KEY_DESCRIPTION }],
     scenes: [sceneInputSchema.parse({ biz: DEMO_BIZ, scheme: 'RPH5BioOnly', redirectOrigins: [new URL(ctx.config.publicUrl).origin] })],
   });
   printDemo(ctx.config.publicUrl, id, secret);
@@ -72,6 +74,7 @@ function printDemo(endpoint: string, id: string, secret: string): void {
       `  Biz (scene)  : ${DEMO_BIZ}`,
       `  AccessKeyId  : ${id}`,
       `  AccessSecret : ${secret}`,
+      `  Demo page    : ${endpoint}/demo   (plays the partner: reference selfie, verification, what GetStatus/GetMaterials return)`,
       '  Try it:',
       `  node -e "const C=require('@alicloud/pop-core');new C({accessKeyId:'${id}',accessKeySecret:'${secret}',endpoint:'${endpoint}',apiVersion:'2018-09-16',codes:['1']}).request('GetVerifyToken',{Biz:'${DEMO_BIZ}',TicketId:'t-'+Date.now(),Binding:JSON.stringify({Name:'张三',IdentificationNumber:'11010519491231002X'})}).then(r=>console.log(r.Data.CloudauthPageUrl))"`,
       '',

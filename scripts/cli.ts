@@ -7,6 +7,7 @@ import { listAccessKeys, setAccessKeyEnabled, upsertAccessKey } from '../lib/sto
 import { getScene, LIVENESS_ACTIONS, listScenes, setSceneEnabled, upsertScene } from '../lib/store/scenes';
 import { recordAudit } from '../lib/store/audit';
 import { applyRetention } from '../lib/verification/retention';
+import { createOperator, listOperators, ROLES } from '../lib/console/operators';
 
 const USAGE = `Usage: npm run cloudauth -- <resource> <command> [options]
 
@@ -18,6 +19,8 @@ const USAGE = `Usage: npm run cloudauth -- <resource> <command> [options]
                 [--count 2] [--timeout 60] [--security-level 2] [--max-attempts 3]
                 [--redirect-origin https://partner.example ...]
   scenes disable --biz BIZ  |  scenes enable --biz BIZ
+  operator create --username NAME [--role admin|reviewer|viewer] [--password P]   prints the password once
+  operator list
   retention run          delete images of tasks older than CLOUDAUTH_RETENTION_DAYS now`;
 
 async function main(): Promise<number> {
@@ -27,7 +30,7 @@ async function main(): Promise<number> {
       id: { type: 'string' }, secret: { type: 'string' }, description: { type: 'string' },
       biz: { type: 'string' }, scheme: { type: 'string' }, actions: { type: 'string' }, count: { type: 'string' },
       timeout: { type: 'string' }, 'security-level': { type: 'string' }, 'max-attempts': { type: 'string' },
-      'redirect-origin': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      'redirect-origin': { type: 'string', multiple: true }, username: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   const [resource, command] = positionals;
@@ -90,6 +93,15 @@ async function main(): Promise<number> {
         print(await getScene(ctx.db, biz));
         break;
       }
+      case 'operator create': {
+        const role = (values.role ?? 'admin') as (typeof ROLES)[number];
+        const { operator, password } = await createOperator(ctx.db, { username: need(values.username, 'username'), role, password: values.password }, 'cli');
+        print({ username: operator.username, role: operator.role, password: values.password ? '(as given)' : password, console: `${ctx.config.publicUrl}/console` });
+        break;
+      }
+      case 'operator list':
+        print(await listOperators(ctx.db));
+        break;
       case 'retention run':
         print(await applyRetention(ctx));
         break;

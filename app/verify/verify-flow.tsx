@@ -8,6 +8,7 @@ import { CATALOGUES, reasonMessage, type Catalogue, type LivenessActionName } fr
 import { initialState, reduce, type FlowEvent, type FlowState } from './machine';
 import type { CaptureController } from './capture/controller';
 import { cameraPrecheck } from './capture/camera';
+import { trackFlow } from './analytics';
 import './verify.css';
 
 export interface VerifyFlowProps {
@@ -75,6 +76,9 @@ export function VerifyFlow({ token, locale, successRedirect, failRedirect }: Ver
     const h = window.setTimeout(() => window.location.assign(url), REDIRECT_DELAY_MS);
     return () => window.clearTimeout(h);
   }, [state]);
+
+  // Flow analytics (steps and timings only; app/verify/analytics.ts).
+  useEffect(() => trackFlow(token, state), [token, state]);
 
   useEffect(() => {
     if (state.name === 'result' && state.outcome !== 'retry') controller.current?.dispose();

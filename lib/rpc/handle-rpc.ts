@@ -7,6 +7,8 @@ import { authenticateAcs3, authenticateV1 } from './authenticate';
 import { RpcError } from './errors';
 import { readRpcRequest } from './request';
 import { pickFormat, render, type ResponseFormat } from './response-format';
+import { observeRpc } from '../console/metrics';
+import { noteKeyUsed } from '../console/keys';
 
 /** API versions of Cloudauth whose RPC actions we serve; anything else is a client mistake. */
 const VERSIONS = new Set(['2017-03-31', '2017-11-17', '2018-07-03', '2018-09-16', '2018-09-30', '2018-12-03', '2019-03-07', '2020-11-12']);
@@ -33,16 +35,19 @@ export async function handleRpc(request: Request): Promise<Response> {
     if (!VERSIONS.has(version)) throw new RpcError('InvalidVersion', `Specified version ${version} is not supported.`);
     const ctx = await getAppContext();
     const accessKeyId = req.acs3 ? await authenticateAcs3(ctx, req) : await authenticateV1(ctx, request.method, params);
+    noteKeyUsed(ctx.db, accessKeyId);
     const parsed = def.params.safeParse(params);
     if (!parsed.success) throw paramError(parsed.error);
     const data = await def.run(ctx, parsed.data, { accessKeyId, requestId });
     log.info({ requestId, action, accessKeyId, ms: Math.round(performance.now() - started) }, 'rpc ok');
+    observeRpc(action, '1', (performance.now() - started) / 1000);
     return render(format, `${action}Response`, def.envelope ? def.envelope(data, requestId) : { RequestId: requestId, Data: data, Success: true, Code: '1' });
   } catch (err) {
     const e = err instanceof RpcError ? err : null;
     if (!e) log.error({ requestId, action, err: (err as Error)?.message, stack: (err as Error)?.stack }, 'rpc internal error');
     else log.info({ requestId, action, code: e.code }, 'rpc rejected');
     const code = e?.code ?? 'InternalError';
+    observeRpc(ACTIONS.has(action) ? action : 'Unknown', code, (performance.now() - started) / 1000);
     const message = e?.message ?? 'The request processing has failed due to some unknown error.';
     const hostId = (await getAppContext().catch(() => null))?.config.hostId ?? 'cloudauth';
     return render(format, 'Error', { RequestId: requestId, HostId: hostId, Code: code, Message: message, Success: false }, e?.status ?? 500);

@@ -85,8 +85,9 @@ export class AccessKeyResolver {
       this.cache.set(id, hit);
       return hit.value;
     }
-    const row = await this.db.selectFrom('access_keys').select(['secret_enc', 'enabled']).where('id', '=', id).executeTakeFirst();
-    const value = row ? { secret: openString(this.key, row.secret_enc, id), enabled: row.enabled === 1 } : null;
+    const row = await this.db.selectFrom('access_keys').select(['secret_enc', 'enabled', 'expires_at']).where('id', '=', id).executeTakeFirst();
+    // expires_at: end of a rotation's grace period (console, migration 0007); the cache TTL still applies.
+    const value = row ? { secret: openString(this.key, row.secret_enc, id), enabled: row.enabled === 1 && !(row.expires_at && Number(row.expires_at) <= Date.now()) } : null;
     this.store(id, { value, until: Date.now() + this.ttlMs, bytes: 2 * (id.length + (value?.secret.length ?? 0)) + 96 });
     return value;
   }

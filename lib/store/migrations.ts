@@ -4,6 +4,7 @@ import { migration0002 } from './migration-0002-h5';
 import { migration0003 } from './migration-0003-live-capture';
 import { migration0004 } from './migration-0004-hardening';
 import { migration0006 } from './migration-0006-faceid-face-verify';
+import { migration0007 } from './migration-0007-console';
 
 /**
  * One set of migrations for SQLite and PostgreSQL. Column types are the portable subset
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
   '0003_live_capture': migration0003,
   '0004_hardening': migration0004,
   '0006_faceid_face_verify': migration0006,
+  '0007_console': migration0007,
 };
 
 class InCodeMigrations implements MigrationProvider {

@@ -22,6 +22,8 @@ export const sceneSettingsSchema = z
     redirectOrigins: z.array(z.string().url()).default([]),
     /** Passive anti-spoof: minimum P(live) 0..1 for a frame to count as live. */
     livenessThreshold: z.number().min(0).max(1).optional(),
+    /** Manual review (console): off, when the machine fails the task, or always (RPManual's default). */
+    review: z.enum(['off', 'on_fail', 'always']).optional(),
   })
   .strict();
 
@@ -29,7 +31,7 @@ export type SceneSettings = z.infer<typeof sceneSettingsSchema>;
 
 export const sceneInputSchema = sceneSettingsSchema.extend({
   biz: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'biz may contain letters, digits, _ . : -'),
-  scheme: z.enum(['RPH5BioOnly', 'RPMin', 'RPBasic', 'RPBioOnly']).default('RPH5BioOnly'),
+  scheme: z.enum(['RPH5BioOnly', 'RPMin', 'RPBasic', 'RPBioOnly', 'RPManual']).default('RPH5BioOnly'),
   enabled: z.boolean().default(true),
 });
 export type SceneInput = z.input<typeof sceneInputSchema>;

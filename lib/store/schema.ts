@@ -6,6 +6,10 @@ export interface AccessKeyTable {
   description: string | null;
   created_at: number;
   updated_at: number;
+  /** 0007_console: last signed request (throttled), end of a rotation's grace period, the key that replaced it. */
+  last_used_at?: number | null;
+  expires_at?: number | null;
+  rotated_to?: string | null;
 }
 
 export interface SceneTable {
@@ -85,6 +89,12 @@ export interface Database {
   rate_limits: RateLimitTable;
   h5_frames: H5FrameTable;
   h5_challenges: H5ChallengeTable;
+  // Console (issue 10, migration 0007_console)
+  operators: OperatorTable;
+  console_sessions: ConsoleSessionTable;
+  reviews: ReviewTable;
+  review_evidence: ReviewEvidenceTable;
+  flow_events: FlowEventTable;
 }
 
 /** One H5 liveness attempt (counted against the scene's maxAttempts when it starts). */
@@ -182,4 +192,76 @@ export interface RateLimitTable {
   bucket: string;
   /** GCRA theoretical arrival time, epoch microseconds. */
   tat_us: number;
+}
+
+// ---- Console (issue 10, migration 0007_console) ----
+
+export type OperatorRole = 'admin' | 'reviewer' | 'viewer';
+
+export interface OperatorTable {
+  id: string;
+  username: string;
+  role: OperatorRole;
+  /** scrypt$N$r$p$salt$hash (lib/console/passwords.ts); null for an OIDC-only operator. */
+  password_hash: string | null;
+  oidc_subject: string | null;
+  enabled: number;
+  failed_count: number;
+  locked_until: number | null;
+  last_sign_in_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ConsoleSessionTable {
+  /** SHA-256 of the cookie value: a leaked database holds no usable session. */
+  id_hash: string;
+  operator_id: string;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface ReviewTable {
+  task_id: string;
+  biz: string;
+  /** pending → approved | rejected */
+  state: string;
+  machine_passed: number;
+  machine_reason: string | null;
+  machine_score: number | null;
+  attempt_id: string | null;
+  /** A reviewer holds the record for a lease (lib/verification/review.ts) so no two decide it at once. */
+  claimed_by: string | null;
+  claimed_at: number | null;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_reason: string | null;
+  created_at: number;
+}
+
+/** Evidence frames kept (encrypted) for a pending review instead of being dropped at the decision. */
+export interface ReviewEvidenceTable {
+  id: string;
+  task_id: string;
+  attempt_id: string;
+  idx: number;
+  role: string;
+  action: string | null;
+  blob_key: string;
+  created_at: number;
+}
+
+/** One step the verify page reported (no images, no personal data). */
+export interface FlowEventTable {
+  id: string;
+  task_id: string;
+  biz: string;
+  step: string;
+  ms: number | null;
+  code: string | null;
+  browser: string | null;
+  in_app: number;
+  created_at: number;
 }

@@ -1,6 +1,7 @@
 import { getAppContext } from '../../../lib/context';
 import { readMaterial } from '../../../lib/verification/materials';
 import { verifyMediaSignature } from '../../../lib/security/signed-url';
+import { readReviewEvidence } from '../../../lib/verification/review';
 
 export const dynamic = 'force-dynamic';
 export const runtime = 'nodejs';
@@ -12,7 +13,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const ctx = await getAppContext();
   const check = verifyMediaSignature(ctx.keys.urlSigning, id, url.searchParams.get('expires'), url.searchParams.get('sig'));
   if (check !== 'ok') return new Response(check === 'expired' ? 'This link has expired.\n' : 'Invalid signature.\n', { status: 403, headers: { 'content-type': 'text/plain' } });
-  const material = await readMaterial(ctx, id);
+  const material = (await readMaterial(ctx, id)) ?? (await readReviewEvidence(ctx, id));
   if (!material) return new Response('Not found.\n', { status: 404, headers: { 'content-type': 'text/plain' } });
   return new Response(new Uint8Array(material.data), {
     headers: { 'content-type': material.mime, 'cache-control': 'private, no-store', 'content-length': String(material.data.length) },

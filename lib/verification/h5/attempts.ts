@@ -15,6 +15,7 @@ import { isRetryable, type ReasonCode } from './reasons';
 import type { Decision } from './decision';
 import { cameraSignalsSchema, classifySignals, type CameraSignals } from './camera-signals';
 import { evaluateCurrentChallenge, parseBatch, storeBatch, STREAM_LIMITS, type ChallengeView } from './stream';
+import { holdForReview } from '../review';
 
 /** An attempt must be finished this long after it started (camera, models, align, challenges). */
 export const ATTEMPT_TTL_MS = 15 * 60 * 1000;
@@ -393,6 +394,7 @@ async function settle(ctx: AppContext, authed: Authed, attempt: H5AttemptTable, 
       // become the reference for a later attempt on the same ticket.
       if (d.passed && bestFrame) await putMaterial(ctx, task.id, 'FacePic', bestFrame, 'image/jpeg', trx);
     }
+    await holdForReview(trx, { taskId: task.id, scene, attemptId: attempt.id, passed: d.passed, reason: d.reason, similarityScore: d.similarityScore, final: ownsTask && kind !== 'retry' });
     await recordAudit(trx, {
       taskId: task.id,
       actor: actor(task),

@@ -1,0 +1,65 @@
+import client from 'prom-client';
+
+/**
+ * Prometheus metrics (prom-client). The registry lives on globalThis: the RPC fast path
+ * (scripts/serve.mjs) and Next's route bundles load this module separately in one process, and
+ * both must count into the same registry.
+ */
+interface Metrics {
+  registry: client.Registry;
+  rpcRequests: client.Counter<'action' | 'code'>;
+  rpcSeconds: client.Histogram<'action'>;
+  decisions: client.Counter<'reason'>;
+  gauges: Map<string, () => Promise<number> | number>;
+}
+
+const g = globalThis as unknown as { __cloudauthMetrics?: Metrics };
+
+function create(): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'cloudauth_process_' });
+  const gauges = new Map<string, () => Promise<number> | number>();
+  return {
+    registry,
+    gauges,
+    rpcRequests: new client.Counter({ name: 'cloudauth_rpc_requests_total', help: 'RPC requests by action and result code', labelNames: ['action', 'code'], registers: [registry] }),
+    rpcSeconds: new client.Histogram({ name: 'cloudauth_rpc_duration_seconds', help: 'RPC latency by action', labelNames: ['action'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
+    decisions: new client.Counter({ name: 'cloudauth_decisions_total', help: 'Verification decisions by reason (PASS, failure reason codes, MANUAL_APPROVED/REJECTED)', labelNames: ['reason'], registers: [registry] }),
+  };
+}
+
+export const metrics = (): Metrics => (g.__cloudauthMetrics ??= create());
+
+/** One RPC answered (called by lib/rpc/handle-rpc.ts). `action` is bounded by the action table. */
+export function observeRpc(action: string, code: string, seconds: number): void {
+  const m = metrics();
+  m.rpcRequests.inc({ action, code });
+  m.rpcSeconds.observe({ action }, seconds);
+}
+
+export function countDecision(reason: string): void {
+  // Reason codes carry a suffix (LIVENESS_ACTION_NOT_DETECTED:blink): keep the label set bounded.
+  metrics().decisions.inc({ reason: reason.split(':')[0]!.slice(0, 64) });
+}
+
+/** A gauge read at scrape time (engine queue depth, outbox depth…), registered once by name. */
+export function registerGauge(name: string, help: string, read: () => Promise<number> | number): void {
+  const m = metrics();
+  if (m.gauges.has(name)) {
+    m.gauges.set(name, read);
+    return;
+  }
+  m.gauges.set(name, read);
+  new client.Gauge({
+    name,
+    help,
+    registers: [m.registry],
+    async collect() {
+      try {
+        this.set(await m.gauges.get(name)!());
+      } catch {
+        this.set(Number.NaN);
+      }
+    },
+  });
+}
