@@ -263,7 +263,7 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
     expect(outcome).toBe('failed');
     const st = await status('e2e-spoof', t.ticket);
     expect(st.StatusCode).toBe(2);
-    expect(['LIVENESS_TIMEOUT', 'SPOOF_SUSPECTED', 'LIVENESS_ACTION_NOT_DETECTED:blink']).toContain(st.AuditConclusions);
+    expect(['LIVENESS_TIMEOUT', 'ALIGN_TIMEOUT', 'SPOOF_SUSPECTED', 'LIVENESS_ACTION_NOT_DETECTED:blink']).toContain(st.AuditConclusions);
     await layoutShots(page, 'layout-result-failed-en');
   }, 150_000);
 

@@ -40,6 +40,19 @@ export async function holdForReview(trx: Db, input: { taskId: string; scene: Sce
     await trx.insertInto('review_evidence').values({ id: newId('rv_'), task_id: input.taskId, attempt_id: input.attemptId, idx: f.idx, role: f.role, action: f.action, blob_key: f.blob_key!, created_at: now }).execute();
   }
   await trx.updateTable('h5_evidence').set({ blob_key: null }).where('attempt_id', '=', input.attemptId).execute();
+  // The live stream's frames that showed each challenge (before, peak, after) go to the review too.
+  const challenges = await trx.selectFrom('h5_challenges').select(['action', 'evidence']).where('attempt_id', '=', input.attemptId).execute();
+  for (const c of challenges) {
+    const ev = c.evidence ? (JSON.parse(c.evidence) as Record<'before' | 'peak' | 'after', number>) : null;
+    if (!ev) continue;
+    for (const role of ['before', 'peak', 'after'] as const) {
+      const row = await trx.selectFrom('h5_frames').select('blob_key').where('attempt_id', '=', input.attemptId).where('seq', '=', ev[role]).where('blob_key', 'is not', null).executeTakeFirst();
+      if (!row) continue;
+      await trx.insertInto('review_evidence').values({ id: newId('rv_'), task_id: input.taskId, attempt_id: input.attemptId, idx: ev[role], role, action: c.action, blob_key: row.blob_key!, created_at: now }).execute();
+      await trx.updateTable('h5_frames').set({ blob_key: null }).where('attempt_id', '=', input.attemptId).where('seq', '=', ev[role]).execute();
+      frames.push({ idx: ev[role], role, action: c.action, blob_key: row.blob_key });
+    }
+  }
   await recordAudit(trx, { taskId: input.taskId, actor: 'review', event: 'review.queued', detail: { mode, machinePassed: input.passed, machineReason: input.reason, frames: frames.length } });
   return true;
 }
