@@ -307,7 +307,16 @@ export function createController(opts: ControllerOptions): CaptureController {
         return decided(await abortAttempt(token, attempt.attemptId, 'ALIGN_TIMEOUT'));
       }
       const base = baselineFrom(aligned.faces);
-      let answer: ChallengeAnswer = await whileStreaming(gen, streamer, nextChallenge(token, attempt.attemptId));
+      // The first challenge needs the stream to have reached the server; on a slow start, keep streaming and ask again.
+      let answer: ChallengeAnswer | null = null;
+      for (let tries = 0; !answer; tries++) {
+        try {
+          answer = await whileStreaming(gen, streamer, nextChallenge(token, attempt.attemptId));
+        } catch (e) {
+          if (!(e instanceof ApiError && e.code === 'STREAM_NOT_LIVE') || tries >= 12) throw e;
+          await whileStreaming(gen, streamer, new Promise((r) => setTimeout(r, 600)));
+        }
+      }
       for (;;) {
         if (answer.state === 'decided') {
           streamer.stop();

@@ -143,7 +143,8 @@ const median = (xs: number[]) => {
  */
 export function checkContinuity(frames: readonly StreamFrame[]): { reason: ReasonCode | null; maxShift: number; maxLogSize: number } {
   const C = STREAM_RULES.continuity;
-  const seq = frames.filter((f) => f.facts?.box && (f.facts.score ?? 0) >= C.minScore);
+  // Near-frontal frames only: a head tipped down or turned far distorts the detector's box.
+  const seq = frames.filter((f) => f.facts?.box && (f.facts.score ?? 0) >= C.minScore && Math.abs(f.facts.face?.pitch ?? 0) <= 25 && Math.abs(f.facts.face?.yaw ?? 0) <= 30);
   let maxShift = 0;
   let maxLogSize = 0;
   for (let i = C.window; i + C.window <= seq.length; i++) {
