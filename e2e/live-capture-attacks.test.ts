@@ -10,6 +10,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../tests/helpers/server';
 import { FFMPEG, launch, missingPrerequisite, phonePage, spoofLoop, still, tempDir, video } from './helpers';
+import { streamBatch as batch } from '../tests/helpers/stream-batch';
 
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] live-capture attack tests: ${missing}`);
@@ -33,13 +34,6 @@ function cutFrames(dir: string, clip: string, opts: { zoom?: number; name?: stri
   return fs.readdirSync(out).sort().map((f) => fs.readFileSync(path.join(out, f)));
 }
 
-/** One batch in the stream format: 4-byte header length, JSON header, JPEGs. */
-function batch(frames: { seq: number; t: number; data: Buffer }[]): Buffer {
-  const header = Buffer.from(JSON.stringify({ frames: frames.map((f) => ({ seq: f.seq, t: f.t, bytes: f.data.length })) }));
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(header.length);
-  return Buffer.concat([len, header, ...frames.map((f) => f.data)]);
-}
 
 describe.skipIf(!!missing)('live capture: attacks that must not pass', () => {
   let server: RunningServer;

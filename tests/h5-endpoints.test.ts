@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './helpers/server';
+import { streamBatch } from './helpers/stream-batch';
 
 const KEY = { id: 'LTAIh5EndpointTest', secret: 'h5-endpoint-test-secret-0123456789' };
 
@@ -41,12 +42,7 @@ describe('H5 endpoints', () => {
     return { status: r.status, body: (await r.json()) as any };
   };
   /** A stream batch: 4-byte big-endian header length, JSON header {frames:[{seq,t,bytes}]}, the JPEGs (lib/verification/h5/stream.ts). */
-  const batch = (frames: { seq: number; t: number; data: Buffer }[], header?: unknown) => {
-    const h = Buffer.from(JSON.stringify(header ?? { frames: frames.map((f) => ({ seq: f.seq, t: f.t, bytes: f.data.length })) }));
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(h.length);
-    return Buffer.concat([len, h, ...frames.map((f) => f.data)]);
-  };
+  const batch = streamBatch;
   const stream = async (token: string, attempt: string, body: Buffer) => {
     const r = await fetch(`${server.url}/api/h5/stream?attempt=${attempt}`, { method: 'POST', headers: { 'x-verify-token': token, 'content-type': 'application/octet-stream' }, body: new Uint8Array(body) });
     return { status: r.status, body: (await r.json()) as any };

@@ -8,6 +8,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, postgresAvailable } from './helpers/postgres';
 import { startServer, type RunningServer } from './helpers/server';
+import { streamBatch } from './helpers/stream-batch';
 
 const pgUp = await postgresAvailable();
 if (!pgUp) console.warn('[skip] PostgreSQL not reachable on 127.0.0.1:5432: the H5 endpoints on PostgreSQL are skipped.');
@@ -62,12 +63,7 @@ describe.skipIf(!pgUp)('H5 endpoints on PostgreSQL', () => {
   };
 
   /** A stream batch: 4-byte big-endian header length, JSON header {frames:[{seq,t,bytes}]}, the JPEGs. */
-  const batch = (frames: { seq: number; t: number; data: Buffer }[]) => {
-    const h = Buffer.from(JSON.stringify({ frames: frames.map((f) => ({ seq: f.seq, t: f.t, bytes: f.data.length })) }));
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(h.length);
-    return Buffer.concat([len, h, ...frames.map((f) => f.data)]);
-  };
+  const batch = streamBatch;
   const stream = async (token: string, attempt: string, body: Buffer) => {
     const r = await fetch(`${server.url}/api/h5/stream?attempt=${attempt}`, { method: 'POST', headers: { 'x-verify-token': token, 'content-type': 'application/octet-stream' }, body: new Uint8Array(body) });
     return { status: r.status, body: (await r.json()) as any };
