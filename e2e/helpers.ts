@@ -116,3 +116,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENS, `${name}.png`) });
 }
+
+/**
+ * What the server decided for every H5 attempt so far (reason, scores and stream measurements,
+ * from the audit trail of the test server's own database), so a failed flow says why.
+ */
+export function attemptTrail(dataDir: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+  const db = new Database(path.join(dataDir, 'cloudauth.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare("select event, detail from audit_events where event like 'h5.%' order by rowid").all() as { event: string; detail: string | null }[];
+    return rows.slice(-6).map((r) => `${r.event} ${r.detail ?? ''}`).join('\n');
+  } finally {
+    db.close();
+  }
+}

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
-import { launch, missingPrerequisite, partnerServer, phonePage, screenshot, spoofLoop, still, tempDir, video, watchStates } from './helpers';
+import { launch, missingPrerequisite, partnerServer, phonePage, screenshot, spoofLoop, still, tempDir, video, watchStates, attemptTrail } from './helpers';
 
 /** Landscape phone and desktop, besides the 360×640 portrait every flow runs in. */
 const LAYOUTS = [
@@ -162,7 +162,7 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
     await page.waitForFunction(() => !location.search.includes('token='));
     const end = await runToEnd(page);
     await states.stop();
-    expect(end, `states: ${states.seen.join(' → ')}`).toBe('redirected');
+    expect(end, `states: ${states.seen.join(' → ')}\n${attemptTrail(server.dataDir)}\n`).toBe('redirected');
     expect(page.url()).toBe(target);
     expect(partner.hits).toContain(`/done?ticket=${t.ticket}`);
     for (const s of ['intro', 'permission', 'loading', 'align', 'challenge', 'uploading']) expect(states.history, `history: ${states.history.join(' → ')}`).toContain(s);
@@ -217,7 +217,7 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
     const { page, states } = await open(video(V01), 'flow2-other-person', `${t.url}&successRedirect=${encodeURIComponent(target)}&failRedirect=${encodeURIComponent(fail)}`);
     const end = await runToEnd(page);
     await states.stop();
-    expect(end, `states: ${states.seen.join(' → ')}`).toBe('redirected');
+    expect(end, `states: ${states.seen.join(' → ')}\n${attemptTrail(server.dataDir)}\n`).toBe('redirected');
     expect(page.url()).toBe(fail);
     const st = await status('e2e-blink', t.ticket);
     expect(st.StatusCode).toBe(2);
@@ -233,7 +233,7 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
     const { page, states } = await open(video(V03), 'flow3-mouth', `${t.url}&successRedirect=${encodeURIComponent(target)}`, 'en');
     const end = await runToEnd(page);
     await states.stop();
-    expect(end, `states: ${states.seen.join(' → ')}`).toBe('redirected');
+    expect(end, `states: ${states.seen.join(' → ')}\n${attemptTrail(server.dataDir)}\n`).toBe('redirected');
     expect((await status('e2e-mouth', t.ticket)).StatusCode).toBe(1);
     expect(states.seen.some((k) => k.startsWith('challenge-mouth_open'))).toBe(true);
   }, 150_000);
@@ -245,7 +245,7 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
     const { page, states } = await open(video(V07), 'flow4-turn', `${t.url}&successRedirect=${encodeURIComponent(target)}`, 'en');
     const end = await runToEnd(page, 120_000);
     await states.stop();
-    expect(end, `states: ${states.seen.join(' → ')}`).toBe('redirected');
+    expect(end, `states: ${states.seen.join(' → ')}\n${attemptTrail(server.dataDir)}\n`).toBe('redirected');
     expect((await status('e2e-turn', t.ticket)).StatusCode).toBe(1);
     expect(states.seen.some((k) => k.startsWith('challenge-turn_left'))).toBe(true);
     expect(states.seen.some((k) => k.startsWith('challenge-turn_right'))).toBe(true);
@@ -349,7 +349,7 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
     const end = await runToEnd(page, 120_000);
     await states.stop();
     const st = await status('e2e-nod', t.ticket);
-    expect(end, `states: ${states.seen.join(' → ')}; ${st.AuditConclusions}`).toBe('redirected');
+    expect(end, `states: ${states.seen.join(' → ')}\n${attemptTrail(server.dataDir)}\n; ${st.AuditConclusions}`).toBe('redirected');
     expect(page.url()).toBe(target);
     expect(st.StatusCode).toBe(1);
     expect(states.seen.some((k) => k.startsWith('challenge-nod'))).toBe(true);
