@@ -7,7 +7,7 @@ import path from 'node:path';
 import RPCClient from '@alicloud/pop-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
-import { launch, missingPrerequisite, phonePage, still, tempDir, video } from './helpers';
+import { attemptTrail, launch, missingPrerequisite, phonePage, still, tempDir, video } from './helpers';
 
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] live-capture genuine clips: ${missing}`);
@@ -107,7 +107,7 @@ describe.skipIf(!!missing)('live capture: every genuine clip passes through the 
             const reason = (await page.locator('[data-reason]').getAttribute('data-reason').catch(() => null)) ?? (await page.locator('[data-error]').getAttribute('data-error').catch(() => null)) ?? '';
             const status = ((await client.request('GetStatus', { Biz: biz, TicketId: ticket }, { method: 'POST' })) as any).Data;
             rows.push(`| ${c.clip} | ${c.action} | ${outcome} | ${reason || status.AuditConclusions || ''} | ${firstChallenge === null ? '—' : (firstChallenge / 1000).toFixed(1)} | ${decided.toFixed(1)} |`);
-            expect(outcome, `${c.clip} ${c.action}: ${reason}`).toBe('passed');
+            expect(outcome, `${c.clip} ${c.action}: ${reason}\n${attemptTrail(server.dataDir)}`).toBe('passed');
             expect(status.StatusCode).toBe(1);
           } finally {
             await browser.close().catch(() => undefined);
