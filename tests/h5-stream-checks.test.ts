@@ -47,7 +47,7 @@ describe('checkCadence', () => {
     expect(r.reason).toBe('CAPTURE_NOT_LIVE');
     expect(r.metrics.fps).toBeLessThan(STREAM_RULES.minFps);
     // A live stream with one hole of more than maxCaptureGapMs fails too.
-    const holed = live(60).map((f) => (f.seq >= 30 ? { ...f, captureTs: f.captureTs + 1600, arrivalTs: f.arrivalTs + 1600 } : f));
+    const holed = live(60).map((f) => (f.seq >= 30 ? { ...f, captureTs: f.captureTs + STREAM_RULES.maxCaptureGapMs + 100, arrivalTs: f.arrivalTs + STREAM_RULES.maxCaptureGapMs + 100 } : f));
     const h = checkCadence(holed, endOf(holed));
     expect(h.reason).toBe('CAPTURE_NOT_LIVE');
     expect(h.metrics.maxCaptureGapMs).toBeGreaterThan(STREAM_RULES.maxCaptureGapMs);

@@ -125,9 +125,19 @@ export function createController(opts: ControllerOptions): CaptureController {
     rvfcVideo.requestVideoFrameCallback(tick);
   }
 
+  // At most ANALYSIS_FPS analysed frames a second. The worker would otherwise take every camera
+  // frame (≈ 30 fps) and a whole core: on a slow phone that starves the stream's own timer (the
+  // server then sees holes in the capture and refuses it), and 15 fps still gives several frames
+  // of the shortest blink (≈ 100–150 ms) to the page's trackers.
+  const ANALYSIS_FPS = 15;
+  let lastAnalysisStart = -Infinity;
+
   /** One analysed frame at a time: the newest camera frame when the worker is free. */
   async function nextFrame(gen: number): Promise<Frame> {
     for (;;) {
+      if (gen !== generation || disposed) throw new Cancelled();
+      const wait = lastAnalysisStart + 1000 / ANALYSIS_FPS - performance.now();
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       if (gen !== generation || disposed) throw new Cancelled();
       // Wait only when no new camera frame arrived during the last analysis: waiting every time
       // left the worker idle for up to a frame interval per frame (≈20 instead of ≈30 fps).
@@ -135,6 +145,7 @@ export function createController(opts: ControllerOptions): CaptureController {
       lastAnalysed = presented;
       if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) continue;
       const time = performance.now();
+      lastAnalysisStart = time;
       const bitmap = await createImageBitmap(video);
       const copy = await createImageBitmap(bitmap);
       let analysis: FrameAnalysis;
