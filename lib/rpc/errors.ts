@@ -64,6 +64,8 @@ export class RpcError extends Error {
   constructor(
     readonly code: RpcErrorCode,
     message: string,
+    /** An internal failure (not the caller's fault): a documented family answers its own internal-error code instead. */
+    readonly internal = false,
   ) {
     super(message);
     this.status = RPC_ERRORS[code];
@@ -71,6 +73,6 @@ export class RpcError extends Error {
 
   /** The same error under another code (an action's own table names it differently), same message. */
   as(code: RpcErrorCode): RpcError {
-    return new RpcError(code, this.message);
+    return new RpcError(code, this.message, this.internal);
   }
 }

@@ -52,7 +52,8 @@ export async function handleRpc(request: Request): Promise<Response> {
     observeRpc(action, '1', (performance.now() - started) / 1000);
     return render(format, `${action}Response`, def.envelope ? def.envelope(data, requestId) : { RequestId: requestId, Data: data, Success: true, Code: '1' });
   } catch (err) {
-    const e = err instanceof RpcError ? err : null;
+    let e = err instanceof RpcError ? err : null;
+    if (e?.internal && wire) e = e.as(wire.internalError);
     if (!e) log.error({ requestId, action, err: (err as Error)?.message, stack: (err as Error)?.stack }, 'rpc internal error');
     else log.info({ requestId, action, code: e.code }, 'rpc rejected');
     // An unexpected failure is the family's documented internal error (seed 002: e.g. Error.GetMaterialsError).
