@@ -194,7 +194,7 @@ describe('security hardening (issue 11)', () => {
     };
 
     it('a correctly signed request is accepted', async () => {
-      const r = await acs3({ Biz: 'demo-h5', TicketId: 'acs3-none' });
+      const r = await acs3({ RegionId: 'cn-hangzhou', Biz: 'demo-h5', TicketId: 'acs3-none' });
       expect(r.status).toBe(200);
       expect(r.body.Data.StatusCode).toBe(-1);
     });
