@@ -13,7 +13,7 @@ import sharp from 'sharp';
 import RPCClient from '@alicloud/pop-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './helpers/server';
-import { createTestDatabase, postgresAvailable } from './helpers/postgres';
+import { postgresAvailable, variantDatabase } from './helpers/postgres';
 import { CloudauthClient, GOOD_ID, OTHER_KEY, TEST_KEY, type Key } from './helpers/rpc';
 import { RELEASE_NOTE_VERSIONS } from '../lib/actions/cloudauth-2018';
 
@@ -70,20 +70,17 @@ for (const variant of variants) {
     const status = async (biz: string, ticket: string) => ((await client.request('GetStatus', { Biz: biz, TicketId: ticket })) as any).Data;
 
     beforeAll(async () => {
-      const env: Record<string, string> = {};
-      if (variant.name === 'PostgreSQL') {
-        const db = await createTestDatabase();
-        env.DATABASE_URL = db.url;
-        dropDb = db.drop;
+      const db = await variantDatabase(variant.name);
+      dropDb = db.drop;
+      server = await startServer({ env: db.env, provision: PROVISION });
+      if (db.url) {
         sql = async (q) => {
           const c = new pg.Client({ connectionString: db.url });
           await c.connect();
           await c.query(q);
           await c.end();
         };
-      }
-      server = await startServer({ env, provision: PROVISION });
-      if (variant.name === 'SQLite') {
+      } else {
         sql = async (q) => {
           const db = new Database(path.join(server.dataDir, 'cloudauth.sqlite'));
           db.pragma('busy_timeout = 5000');

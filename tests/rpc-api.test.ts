@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import RPCClient from '@alicloud/pop-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './helpers/server';
-import { createTestDatabase, postgresAvailable } from './helpers/postgres';
+import { postgresAvailable, variantDatabase } from './helpers/postgres';
 import { GOOD_ID, json, OTHER_KEY, PROVISION, rawGet, rawPost, signedParams, TEST_KEY, CloudauthClient } from './helpers/rpc';
 
 const pgUp = await postgresAvailable();
@@ -27,12 +27,8 @@ for (const variant of variants) {
     let jpeg: Buffer;
 
     beforeAll(async () => {
-      const env: Record<string, string> = {};
-      if (variant.name === 'PostgreSQL') {
-        const db = await createTestDatabase();
-        env.DATABASE_URL = db.url;
-        dropDb = db.drop;
-      }
+      const { env, drop } = await variantDatabase(variant.name);
+      dropDb = drop;
       // info level, so the request log lines exist for the no-secrets-in-logs check below.
       server = await startServer({ env: { ...env, LOG_LEVEL: 'info' }, provision: PROVISION });
       client = new CloudauthClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
