@@ -11,10 +11,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import RPCClient from '@alicloud/pop-core';
 import sharp from 'sharp';
 import { ensureBuild } from '../scripts/ensure-build.mjs';
-import { PROVISION, TEST_KEY, signedParams } from '../tests/helpers/rpc';
+import { PROVISION, TEST_KEY, signedParams, CloudauthClient } from '../tests/helpers/rpc';
 import { startServer, type RunningServer } from '../tests/helpers/server';
 import { machineLine, percentile, writeResultsSection } from './lib/results';
 import { timedRpcGet } from './lib/http-get';
@@ -82,7 +81,7 @@ async function compareLoad(server: RunningServer, clients: number, seconds: numb
   const deadline = started + seconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      const client = new RPCClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2019-03-07', codes: ['1'] });
+      const client = new CloudauthClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
       while (performance.now() < deadline) {
         const t0 = performance.now();
         try {

@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
 import RPCClient from '@alicloud/pop-core';
+import { CloudauthClient } from '../tests/helpers/rpc';
 import type { Response } from 'playwright-core';
 import { launch, missingPrerequisite, partnerServer, still, tempDir, video, CHROMIUM } from '../e2e/helpers';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
@@ -253,7 +254,7 @@ async function main() {
     },
   });
   try {
-    const client = new RPCClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+    const client = new CloudauthClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
     const reference = still(video(V01), 3.0, tmp);
     // One throw-away page load so the server's first-request work (route compilation caches,
     // database warm-up) is not billed to run 1; the browser cache is still cold in every run.

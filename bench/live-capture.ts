@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import RPCClient from '@alicloud/pop-core';
+import { CloudauthClient } from '../tests/helpers/rpc';
 import { startServer } from '../tests/helpers/server';
 import { FFMPEG, launch, phonePage, still, tempDir, video } from '../e2e/helpers';
 import { machineLine, writeResultsSection } from './lib/results';
@@ -38,7 +38,7 @@ function cpuMs(pid: number): number {
   await new Promise<void>((r) => partner.listen(0, '127.0.0.1', () => r()));
   const partnerOrigin = `http://127.0.0.1:${(partner.address() as { port: number }).port}`;
   const server = await startServer({ provision: { accessKeys: [KEY], scenes: [{ biz: 'bench-live', scheme: 'RPH5BioOnly', liveness: { actions: ['blink'], count: 1, timeoutSeconds: 30 }, maxAttempts: 3, redirectOrigins: [partnerOrigin] }] } });
-  const client = new RPCClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+  const client = new CloudauthClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
   const ref = still(video(CLIP), 3.0, tmp);
   const newToken = async () => (await client.request('GetVerifyToken', { Biz: 'bench-live', TicketId: `b-${Date.now()}-${Math.random()}`, Binding: JSON.stringify({ Name: '张三', FacePic: `base64://${ref.toString('base64')}` }) }, { method: 'POST' })) as any;
   const pid = Number(execFileSync('pgrep', ['-f', `serve.mjs`, '-n']).toString().trim());

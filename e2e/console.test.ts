@@ -4,7 +4,7 @@
 // Screenshots of every console page at 1280×800 and 390×844 go to test-results/screens/console-*.
 import fs from 'node:fs';
 import path from 'node:path';
-import RPCClient from '@alicloud/pop-core';
+import { CloudauthClient } from '../tests/helpers/rpc';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
@@ -142,7 +142,7 @@ describe.skipIf(!!missing)('operator console (Chromium, real database, fake came
 
   it('a failing verification on the review scene lands in the queue; a reviewer approves it; GetStatus says 1', async () => {
     const key = state.key!;
-    const client = new RPCClient({ accessKeyId: key.id, accessKeySecret: key.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+    const client = new CloudauthClient({ accessKeyId: key.id, accessKeySecret: key.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
     const ticket = `e2e-review-${Date.now()}`;
     // The reference is another person: the capture is live, the comparison fails (NOT_SAME_PERSON).
     const ref = still(video(V03), 1.0, tmp);

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import RPCClient from '@alicloud/pop-core';
+import { CloudauthClient } from '../tests/helpers/rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
 import { attemptTrail, launch, missingPrerequisite, phonePage, still, tempDir, video } from './helpers';
@@ -68,7 +69,7 @@ describe.skipIf(!!missing)('live capture: every genuine clip passes through the 
         ],
       },
     });
-    client = new RPCClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+    client = new CloudauthClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
   });
 
   afterAll(async () => {

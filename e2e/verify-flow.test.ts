@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import RPCClient from '@alicloud/pop-core';
+import { CloudauthClient } from '../tests/helpers/rpc';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,7 +79,7 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
         ],
       },
     });
-    client = new RPCClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+    client = new CloudauthClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
   });
 
   afterAll(async () => {

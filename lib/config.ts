@@ -14,6 +14,7 @@ const schema = z.object({
   CLOUDAUTH_FETCH_PRIVATE_NETWORKS: z.string().default(''),
   CLOUDAUTH_DEMO: z.enum(['0', '1']).default('1'),
   CLOUDAUTH_HOST_ID: z.string().default('cloudauth.aliyuncs.com'),
+  CLOUDAUTH_REGION_IDS: z.string().default('cn-hangzhou'),
   CLOUDAUTH_RETENTION_DAYS: z.coerce.number().min(0).max(3650).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -33,7 +34,14 @@ export interface AppConfig {
   hostId: string;
   /** Days after a task's last change before its images are deleted. */
   retentionDays: number;
+  /** RegionId values the 2018-09-16 actions accept (the seed documents cn-hangzhou only). */
+  regionIds: string[];
 }
+
+const listOr = (raw: string, fallback: string[]) => {
+  const items = raw.split(',').map((r) => r.trim()).filter(Boolean);
+  return items.length ? items : fallback;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(env);
@@ -56,5 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     createDemo: e.CLOUDAUTH_DEMO === '1',
     hostId: e.CLOUDAUTH_HOST_ID,
     retentionDays: e.CLOUDAUTH_RETENTION_DAYS,
+    regionIds: listOr(e.CLOUDAUTH_REGION_IDS, ['cn-hangzhou']),
   };
 }

@@ -1,7 +1,8 @@
 // Financial-grade face_verify (seed 003): Action=ExecuteRequest on the RPC endpoint through the
 // official @alicloud/pop-core, against the real built server and database. The camera flow
 // (init → page → query) is in e2e/faceid-face-verify.test.ts; here the core's RPMin path
-// (SubmitMaterials on the queryId) decides tasks so query and match can be checked without a browser.
+// (SubmitMaterials on the queryId, so the scenes are RPMin: SubmitMaterials refuses any other
+// scheme) decides tasks so query and match can be checked without a browser.
 // The last block runs both protocols on PostgreSQL.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -11,7 +12,7 @@ import { Client, CONTENT_TYPE_FORM } from 'aliyun-api-gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACE_VERIFY_RESULTS, Z } from '../lib/protocols/face-verify/z-codes';
 import { ROOT, startServer, type RunningServer } from './helpers/server';
-import { GOOD_ID, OTHER_KEY, TEST_KEY, json, rawPost, signedParams } from './helpers/rpc';
+import { GOOD_ID, OTHER_KEY, TEST_KEY, json, rawPost, signedParams, CloudauthClient } from './helpers/rpc';
 import { coreOutcomeCodes } from './helpers/outcome-codes';
 import { gatewayFetch } from './helpers/gateway';
 import { createTestDatabase, postgresAvailable } from './helpers/postgres';
@@ -43,7 +44,7 @@ describe('face_verify ExecuteRequest through @alicloud/pop-core', () => {
   beforeAll(async () => {
     server = await startServer({
       env: { FACE_VERIFY_SCENE: 'fv' },
-      provision: { accessKeys: [TEST_KEY, OTHER_KEY], scenes: [{ biz: 'fv', scheme: 'RPH5BioOnly', securityLevel: 1, redirectOrigins: ['https://partner.example'] }] },
+      provision: { accessKeys: [TEST_KEY, OTHER_KEY], scenes: [{ biz: 'fv', scheme: 'RPMin', securityLevel: 1, redirectOrigins: ['https://partner.example'] }] },
     });
     const make = (k: typeof TEST_KEY) => new RPCClient({ accessKeyId: k.id, accessKeySecret: k.secret, endpoint: server.url, apiVersion: '2017-03-31' });
     client = make(TEST_KEY);
@@ -62,7 +63,7 @@ describe('face_verify ExecuteRequest through @alicloud/pop-core', () => {
     }
   };
   const exec = (p: Record<string, unknown>) => call(client, p);
-  const rpc = () => new RPCClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+  const rpc = () => new CloudauthClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
   const submit = (token: string, faceB64: string) =>
     rpc().request('SubmitMaterials', { VerifyToken: token, Material: [{ MaterialType: 'FacePic', Value: `base64://${faceB64}` }] }, { method: 'POST', timeout: 30_000 }) as Promise<any>;
 
@@ -164,7 +165,7 @@ describe.skipIf(!pgUp || !hasMedia)('FaceID and face_verify on PostgreSQL (same 
     db = await createTestDatabase();
     server = await startServer({
       env: { DATABASE_URL: db.url, FACE_VERIFY_SCENE: 'fv', FACEID_SCENE: 'fv' },
-      provision: { accessKeys: [TEST_KEY], scenes: [{ biz: 'fv', scheme: 'RPH5BioOnly', securityLevel: 1 }] },
+      provision: { accessKeys: [TEST_KEY], scenes: [{ biz: 'fv', scheme: 'RPMin', securityLevel: 1 }] },
     });
     client = new RPCClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2017-03-31' });
     gateway = new Client(TEST_KEY.id, TEST_KEY.secret);
@@ -183,7 +184,7 @@ describe.skipIf(!pgUp || !hasMedia)('FaceID and face_verify on PostgreSQL (same 
   it('init → SubmitMaterials → query Z8300 → init and match reuse the verified face; FaceID get_biz_token / get_result / nonce replay', async () => {
     const init = await exec({ method: 'init', name: '张三', certNumber: GOOD_ID, metainfo: '{}', referencePicture: media('pairs/face_recognition/obama/obama.jpg') });
     expect(init.Data.resultCodeSub).toBe('Z8100');
-    const rpc = new RPCClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+    const rpc = new CloudauthClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
     await rpc.request('SubmitMaterials', { VerifyToken: init.Data.queryId, Material: [{ MaterialType: 'FacePic', Value: `base64://${media('pairs/face_recognition/obama/obama2.jpg')}` }] }, { method: 'POST', timeout: 30_000 });
     expect((await exec({ method: 'query', bizId: init.Data.bizId, queryId: init.Data.queryId })).Data.resultCodeSub).toBe('Z8300');
     expect((await exec({ method: 'init', name: '张三', certNumber: GOOD_ID, metainfo: '{}' })).Data.resultCodeSub).toBe('Z8100');

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACEID_RESULTS } from '../lib/protocols/faceid/result-codes';
 import { appCodeFor } from '../lib/protocols/faceid/gateway-auth';
 import { ROOT, startServer, type RunningServer } from './helpers/server';
-import { GOOD_ID, OTHER_KEY, TEST_KEY } from './helpers/rpc';
+import { GOOD_ID, OTHER_KEY, TEST_KEY, CloudauthClient } from './helpers/rpc';
 import { coreOutcomeCodes } from './helpers/outcome-codes';
 import { gatewayFetch, multipart, signedGatewayRequest } from './helpers/gateway';
 
@@ -48,7 +48,9 @@ describe('FaceID v1.2 through the API gateway client', () => {
       env: { FACEID_SCENE: 'faceid-base' },
       provision: {
         accessKeys: [TEST_KEY, OTHER_KEY],
-        scenes: [{ biz: 'faceid-base', scheme: 'RPH5BioOnly', redirectOrigins: [partner] }],
+        // RPMin: the real-face cases below decide tasks by SubmitMaterials, which only an RPMin
+        // scene allows (the camera flow on an RPH5BioOnly scene is e2e/faceid-face-verify.test.ts).
+        scenes: [{ biz: 'faceid-base', scheme: 'RPMin', redirectOrigins: [partner] }],
       },
     });
     base = `${server.url}/face/v1.2/sdk`;
@@ -217,7 +219,7 @@ describe('FaceID v1.2 through the API gateway client', () => {
     const biden = () => media('pairs/face_recognition/biden/biden.jpg');
     let rpc: RPCClient;
     beforeAll(() => {
-      rpc = new RPCClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+      rpc = new CloudauthClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
     });
     const submit = (token: string, face: Buffer) =>
       rpc.request('SubmitMaterials', { VerifyToken: token, Material: [{ MaterialType: 'FacePic', Value: `base64://${face.toString('base64')}` }] }, { method: 'POST', timeout: 30_000 }) as Promise<any>;

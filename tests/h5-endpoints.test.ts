@@ -3,6 +3,7 @@
 // and no record lost or corrupted on bad input. (The full flow with faces is in e2e/.)
 import path from 'node:path';
 import RPCClient from '@alicloud/pop-core';
+import { CloudauthClient } from './helpers/rpc';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ describe('H5 endpoints', () => {
         scenes: [{ biz: 'h5-ep', scheme: 'RPH5BioOnly', liveness: { actions: ['blink', 'nod'], count: 2, timeoutSeconds: 60 }, maxAttempts: 2, redirectOrigins: ['https://partner.example'] }],
       },
     });
-    client = new RPCClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+    client = new CloudauthClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
     jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 90, g: 90, b: 90 } } }).jpeg().toBuffer();
     jpeg2 = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 10, g: 90, b: 90 } } }).jpeg().toBuffer();
   });

@@ -3,6 +3,7 @@
 // stored and decided there, against the real built app with DATABASE_URL. (Genuine faces through
 // the page, on PostgreSQL too, are in e2e/.)
 import RPCClient from '@alicloud/pop-core';
+import { CloudauthClient } from './helpers/rpc';
 import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ describe.skipIf(!pgUp)('H5 endpoints on PostgreSQL', () => {
         ],
       },
     });
-    client = new RPCClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+    client = new CloudauthClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
   });
   afterAll(async () => {
     await server?.stop();

@@ -5,11 +5,10 @@
 // address. Real server, real HTTP image host in this process, the official client.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import RPCClient from '@alicloud/pop-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './helpers/server';
-import { PROVISION, TEST_KEY } from './helpers/rpc';
+import { PROVISION, TEST_KEY, CloudauthClient } from './helpers/rpc';
 
 describe('image fetch from allowed hosts', () => {
   let server: RunningServer;
@@ -51,7 +50,7 @@ describe('image fetch from allowed hosts', () => {
   });
 
   const tokenWith = (facePic: string) =>
-    new RPCClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'], opts: { timeout: 30_000 } } as never)
+    new CloudauthClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'], opts: { timeout: 30_000 } } as never)
       .request('GetVerifyToken', { Biz: 'demo-h5', TicketId: `fetch-${Date.now()}-${Math.random()}`, Binding: JSON.stringify({ Name: '张三', FacePic: facePic }) }, { method: 'POST' })
       .then(
         () => 'ok',

@@ -7,14 +7,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import RPCClient from '@alicloud/pop-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './helpers/server';
-import { json, OTHER_KEY, PROVISION, rawPost, signedParams, TEST_KEY } from './helpers/rpc';
+import { json, OTHER_KEY, PROVISION, rawPost, signedParams, TEST_KEY, CloudauthClient } from './helpers/rpc';
 
 const popClient = (server: RunningServer, key = TEST_KEY) =>
-  new RPCClient({ accessKeyId: key.id, accessKeySecret: key.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'], opts: { timeout: 30_000 } } as never);
+  new CloudauthClient({ accessKeyId: key.id, accessKeySecret: key.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'], opts: { timeout: 30_000 } } as never);
 
 type RpcFailure = { code?: string; statusCode?: number; data?: { Code?: string } };
 const outcome = (p: Promise<unknown>) =>

@@ -5,15 +5,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import RPCClient from '@alicloud/pop-core';
 import { OpenApiUtil } from '@alicloud/openapi-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './helpers/server';
-import { GOOD_ID, json, OTHER_KEY, PROVISION, rawPost, signedParams, TEST_KEY } from './helpers/rpc';
+import { GOOD_ID, json, OTHER_KEY, PROVISION, rawPost, signedParams, TEST_KEY, CloudauthClient } from './helpers/rpc';
 
 const popClient = (server: RunningServer, key = TEST_KEY) =>
-  new RPCClient({ accessKeyId: key.id, accessKeySecret: key.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'], opts: { timeout: 30_000 } } as never);
+  new CloudauthClient({ accessKeyId: key.id, accessKeySecret: key.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'], opts: { timeout: 30_000 } } as never);
 
 const rpcError = async (p: Promise<unknown>) =>
   p.then(
@@ -195,7 +194,7 @@ describe('security hardening (issue 11)', () => {
     };
 
     it('a correctly signed request is accepted', async () => {
-      const r = await acs3({ Biz: 'demo-h5', TicketId: 'acs3-none' });
+      const r = await acs3({ RegionId: 'cn-hangzhou', Biz: 'demo-h5', TicketId: 'acs3-none' });
       expect(r.status).toBe(200);
       expect(r.body.Data.StatusCode).toBe(-1);
     });

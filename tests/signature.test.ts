@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import RPCClient from '@alicloud/pop-core';
+import { CloudauthClient } from './helpers/rpc';
 import { canonicalQuery, percentEncode, signV1, stringToSign } from '../lib/rpc/signature-v1';
 
 describe('percent-encoding (RFC 3986 as the official clients do it)', () => {
@@ -56,7 +56,7 @@ describe('signature matches @alicloud/pop-core byte for byte', () => {
     it(`${method}: Chinese, base64 +/=, ~, *, spaces, quotes`, async () => {
       captured = [];
       const secret = 'sec+/=~*ret';
-      const client = new RPCClient({ accessKeyId: 'AKID', accessKeySecret: secret, endpoint, apiVersion: '2018-09-16', codes: ['1'] });
+      const client = new CloudauthClient({ accessKeyId: 'AKID', accessKeySecret: secret, endpoint, apiVersion: '2018-09-16', codes: ['1'] });
       await client.request('GetStatus', tricky, { method });
       const { params } = captured[0]!;
       expect(params.Signature).toBeTruthy();

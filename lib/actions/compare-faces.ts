@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RpcError } from '../rpc/errors';
 import { defineAction } from './action';
+import { COMPARE_FACES_WIRE } from './cloudauth-2018';
 import { loadImage } from '../verification/image-input';
 import { compareFaceImages, confidenceThresholds } from '../verification/face-match';
 
@@ -12,8 +13,14 @@ function imageType(value: string | undefined, field: string): (typeof IMAGE_TYPE
   return value as (typeof IMAGE_TYPES)[number];
 }
 
+function imageValue(value: string | undefined, field: string): string {
+  if (!value) throw new RpcError('InvalidParam.ParamMissing', `The input parameter "${field}" that is mandatory for processing this request is not supplied.`);
+  return value;
+}
+
 export const compareFaces = defineAction({
   name: 'CompareFaces',
+  wire: COMPARE_FACES_WIRE,
   params: z.object({
     SourceImageType: z.string().optional(),
     SourceImageValue: z.string().optional(),
@@ -24,9 +31,10 @@ export const compareFaces = defineAction({
     const sourceType = imageType(p.SourceImageType, 'SourceImageType');
     const targetType = imageType(p.TargetImageType, 'TargetImageType');
     if (sourceType !== 'FacePic' && targetType !== 'FacePic') throw new RpcError('InvalidParam.FacePicNotGiven', 'At least one of the two images must be a FacePic');
-    if (!p.SourceImageValue) throw new RpcError('InvalidParam.ImageValuePatternError', 'SourceImageValue is empty');
-    if (!p.TargetImageValue) throw new RpcError('InvalidParam.ImageValuePatternError', 'TargetImageValue is empty');
-    const [source, target] = await Promise.all([loadImage(p.SourceImageValue, 'SourceImageValue', ctx.config), loadImage(p.TargetImageValue, 'TargetImageValue', ctx.config)]);
+    const [source, target] = await Promise.all([
+      loadImage(imageValue(p.SourceImageValue, 'SourceImageValue'), 'SourceImageValue', ctx.config),
+      loadImage(imageValue(p.TargetImageValue, 'TargetImageValue'), 'TargetImageValue', ctx.config),
+    ]);
     const result = await compareFaceImages({ data: source.data, field: 'SourceImageValue' }, { data: target.data, field: 'TargetImageValue' }, 'batch');
     return { SimilarityScore: result.similarityScore, ConfidenceThresholds: confidenceThresholds() };
   },

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { defineAction } from './action';
+import { QUERY_WIRE } from './cloudauth-2018';
 import { findTask } from '../verification/tasks';
+import { sceneForCaller } from '../verification/scene-access';
 
 export const getStatus = defineAction({
   name: 'GetStatus',
-  params: z.object({ Biz: z.string().min(1).max(64), TicketId: z.string().min(1).max(128) }),
-  async run(ctx, p) {
+  wire: QUERY_WIRE,
+  params: z.object({ Biz: z.string().max(64), TicketId: z.string().max(128) }),
+  async run(ctx, p, call) {
+    await sceneForCaller(ctx.db, p.Biz, call.accessKeyId, 'read');
     const task = await findTask(ctx.db, p.Biz, p.TicketId);
-    // An unknown ticket is "no verification" (-1), as the vendor answers, not an error.
-    if (!task) return { StatusCode: -1 };
-    const data: Record<string, unknown> = { StatusCode: task.status_code };
-    if (task.similarity_score !== null) data.SimilarityScore = task.similarity_score;
-    if (task.audit_conclusions) data.AuditConclusions = task.audit_conclusions;
-    return data;
+    // The seed marks all three fields required: before a decision (and for an unknown ticket,
+    // "not verified", -1) SimilarityScore is 0 and AuditConclusions is empty.
+    return { StatusCode: task?.status_code ?? -1, SimilarityScore: task?.similarity_score ?? 0, AuditConclusions: task?.audit_conclusions ?? '' };
   },
 });

@@ -24,7 +24,7 @@ export async function demoKey(ctx: AppContext): Promise<{ id: string; secret: st
 export async function callApi(ctx: AppContext, key: { id: string; secret: string }, action: string, params: Record<string, string>): Promise<Record<string, any>> {
   const all: Record<string, string> = {
     Format: 'JSON', SignatureMethod: 'HMAC-SHA1', SignatureNonce: crypto.randomBytes(16).toString('hex'), SignatureVersion: '1.0',
-    Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), AccessKeyId: key.id, Version: '2018-09-16', Action: action, ...params,
+    Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), AccessKeyId: key.id, Version: '2018-09-16', Action: action, RegionId: ctx.config.regionIds[0]!, ...params,
   };
   all.Signature = signV1('POST', all, key.secret);
   const res = await handleRpc(new Request(`${ctx.config.publicUrl}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(all).toString() }));

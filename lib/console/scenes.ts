@@ -8,8 +8,10 @@ import { getScene, sceneInputSchema, upsertScene, type Scene } from '../store/sc
  * (sceneInputSchema: one schema, two entry points). Every change is audited with the operator.
  */
 export async function saveScene(ctx: AppContext, body: unknown, operator: string): Promise<Scene> {
-  const input = sceneInputSchema.parse(body);
+  let input = sceneInputSchema.parse(body);
   const before = await getScene(ctx.db, input.biz);
+  // The console form has no AccessKey list: editing a scene must not silently widen who may use it.
+  if (before?.settings.accessKeys && !Object.hasOwn(body as object, 'accessKeys')) input = { ...input, accessKeys: before.settings.accessKeys };
   const scene = await upsertScene(ctx.db, input);
   const changed = before ? Object.keys({ ...before.settings, ...scene.settings }).filter((k) => JSON.stringify((before.settings as Record<string, unknown>)[k]) !== JSON.stringify((scene.settings as Record<string, unknown>)[k])) : [];
   if (before && before.scheme !== scene.scheme) changed.push('scheme');

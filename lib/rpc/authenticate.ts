@@ -5,7 +5,7 @@ import { signatureMatches, signV1Yielding } from './signature-v1';
 import { acs3CanonicalRequest, signAcs3 } from './signature-v3';
 import type { RpcRequest } from './request';
 import crypto from 'node:crypto';
-import { isWellFormedAccessKeyId } from '../store/access-keys';
+import { isWellFormedAccessKeyId, type KeyLookup } from '../store/access-keys';
 import { updateBytesYielding } from '../security/yielding-digest';
 import { enforceRpcRateLimit } from '../security/rate-limits';
 
@@ -49,11 +49,12 @@ export async function authenticateV1(ctx: AppContext, method: string, params: Re
   const ts = checkTimestamp(required(params, 'Timestamp'), now);
 
   // Every cheap check is done: only now is the (possibly 8 MB) signature computed.
-  const secret = await secretOf(ctx, accessKeyId);
-  if (!signatureMatches(await signV1Yielding(method, params, secret), signature)) {
+  const key = await keyOf(ctx, accessKeyId);
+  if (!signatureMatches(await signV1Yielding(method, params, key.secret), signature)) {
     throw new RpcError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.');
   }
   await claim(ctx, accessKeyId, nonce, ts, now);
+  assertEnabled(key);
   return accessKeyId;
 }
 
@@ -67,13 +68,20 @@ function checkTimestamp(raw: string, now: number): number {
   return ts;
 }
 
-async function secretOf(ctx: AppContext, accessKeyId: string): Promise<string> {
+async function keyOf(ctx: AppContext, accessKeyId: string): Promise<KeyLookup> {
   // A malformed id cannot exist: answered without a lookup (and never cached or echoed).
   if (!isWellFormedAccessKeyId(accessKeyId)) throw new RpcError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
   const key = await ctx.accessKeys.lookup(accessKeyId);
   if (!key) throw new RpcError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
-  if (!key.enabled) throw new RpcError('InvalidAccessKeyId.Inactive', 'Specified access key is disabled.');
-  return key.secret;
+  return key;
+}
+
+/**
+ * A disabled key is the seed's Error.NoPermissionAccess (403), told only to a caller who proved
+ * they hold its secret: without a valid signature nobody learns that the key exists but is off.
+ */
+function assertEnabled(key: KeyLookup): void {
+  if (!key.enabled) throw new RpcError('Error.NoPermissionAccess', 'No permission to access the service: this AccessKey is disabled.');
 }
 
 /** Headers an ACS3 signature must cover, or parts of the request could be changed unsigned. */
@@ -89,7 +97,8 @@ export async function authenticateAcs3(ctx: AppContext, req: RpcRequest, now = D
   const nonce = req.headers.get('x-acs-signature-nonce')!;
   checkNonce(nonce, 'x-acs-signature-nonce');
   const ts = checkTimestamp(req.headers.get('x-acs-date')!, now);
-  const secret = await secretOf(ctx, auth.accessKeyId);
+  const key = await keyOf(ctx, auth.accessKeyId);
+  const secret = key.secret;
   const digest = crypto.createHash('sha256');
   await updateBytesYielding(digest, req.body);
   const payloadHash = digest.digest('hex');
@@ -101,6 +110,7 @@ export async function authenticateAcs3(ctx: AppContext, req: RpcRequest, now = D
     throw new RpcError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.');
   }
   await claim(ctx, auth.accessKeyId, nonce, ts, now);
+  assertEnabled(key);
   return auth.accessKeyId;
 }
 

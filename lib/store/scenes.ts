@@ -22,6 +22,8 @@ export const sceneSettingsSchema = z
     redirectOrigins: z.array(z.string().url()).default([]),
     /** Passive anti-spoof: minimum P(live) 0..1 for a frame to count as live. */
     livenessThreshold: z.number().min(0).max(1).optional(),
+    /** AccessKeys that may use this scene (absent: every enabled key); another key gets Error.NoPermissionAccess. */
+    accessKeys: z.array(z.string().min(1).max(64)).max(1000).optional(),
     /** Manual review (console): off, when the machine fails the task, or always (RPManual's default). */
     review: z.enum(['off', 'on_fail', 'always']).optional(),
   })

@@ -15,7 +15,7 @@ export function imageErrorToRpc(e: unknown, field: string): unknown {
     case 'BUSY':
       return new RpcError('ServiceUnavailable', 'The face engine is busy; retry in a moment');
     default:
-      return new RpcError('ServiceUnavailable', 'The face engine is not available; check the server log');
+      return new RpcError('ServiceUnavailable', 'The face engine is not available; check the server log', true);
   }
 }
 

@@ -2,7 +2,7 @@ import type { AppContext } from '../context';
 import type { Db } from '../store/database';
 import type { TaskTable } from '../store/schema';
 import { RpcError } from '../rpc/errors';
-import { getScene } from '../store/scenes';
+import { sceneForCaller } from './scene-access';
 import { recordAudit } from '../store/audit';
 import { newId } from '../ids';
 import { openString, sealString } from '../security/aead';
@@ -49,8 +49,7 @@ export function isUniqueViolation(e: unknown): boolean {
 type VerificationRequest = { biz: string; ticketId: string; binding: BindingInput; userData?: string; accessKeyId: string };
 
 async function createVerificationOnce(ctx: AppContext, req: VerificationRequest): Promise<{ token: string; taskId: string }> {
-  const scene = await getScene(ctx.db, req.biz);
-  if (!scene || !scene.enabled) throw new RpcError('InvalidParam.Biz', `Biz ${req.biz} does not exist or is disabled`);
+  await sceneForCaller(ctx.db, req.biz, req.accessKeyId, 'start');
   const { name, identificationNumber } = req.binding;
   if (name !== undefined && !isValidName(name)) throw new RpcError('InvalidParam.Name', 'Binding.Name is not a valid name');
   if (identificationNumber !== undefined && !isValidIdNumber(identificationNumber)) {

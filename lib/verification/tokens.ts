@@ -27,6 +27,8 @@ export interface ResolvedToken {
   state: TokenState;
   task?: TaskTable;
   expiresAt?: number;
+  /** 'decided' as a failure (StatusCode 2) whose token is still active and unexpired: another server submission may follow. */
+  retryable?: boolean;
 }
 
 /** What the verify page and the H5 endpoints know about a token, without ever storing it in clear. */
@@ -37,7 +39,9 @@ export async function resolveToken(db: Db, token: string, now = Date.now()): Pro
   const task = await db.selectFrom('tasks').selectAll().where('id', '=', row.task_id).executeTakeFirst();
   if (!task) return { state: 'unknown' };
   if (row.state === 'superseded') return { state: 'superseded', task, expiresAt: row.expires_at };
-  if (row.state === 'used' || task.status_code === 1 || task.status_code === 2) return { state: 'decided', task, expiresAt: row.expires_at };
+  if (row.state === 'used' || task.status_code === 1 || task.status_code === 2) {
+    return { state: 'decided', task, expiresAt: row.expires_at, retryable: row.state === 'active' && task.status_code === 2 && row.expires_at > now };
+  }
   if (row.expires_at <= now) return { state: 'expired', task, expiresAt: row.expires_at };
   return { state: 'valid', task, expiresAt: row.expires_at };
 }

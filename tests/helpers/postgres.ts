@@ -36,3 +36,10 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
     },
   };
 }
+
+/** A server's database environment for one test variant: SQLite (the default) or a throw-away PostgreSQL database. */
+export async function variantDatabase(name: string): Promise<{ env: Record<string, string>; url?: string; drop(): Promise<void> }> {
+  if (name !== 'PostgreSQL') return { env: {}, drop: async () => undefined };
+  const db = await createTestDatabase();
+  return { env: { DATABASE_URL: db.url }, url: db.url, drop: db.drop };
+}

@@ -1,5 +1,19 @@
 import crypto from 'node:crypto';
+import RPCClient from '@alicloud/pop-core';
 import { signV1 } from '../../lib/rpc/signature-v1';
+
+/** The 2018-09-16 actions, which require RegionId (seed 002). */
+export const ACTIONS_2018 = new Set(['GetVerifyToken', 'GetStatus', 'GetMaterials', 'SubmitMaterials', 'SubmitVerification', 'CompareFaces', 'DetectFaceAttributes']);
+
+/**
+ * The official @alicloud/pop-core client as a partner sets it up for Cloudauth 2018-09-16:
+ * `RegionId: 'cn-hangzhou'` on every call (the seed requires it; pop-core does not add it).
+ */
+export class CloudauthClient extends RPCClient {
+  override request<T>(action: string, params: object = {}, options?: object): Promise<T> {
+    return super.request<T>(action, { RegionId: 'cn-hangzhou', ...params }, options);
+  }
+}
 
 export interface Key {
   id: string;
@@ -42,6 +56,7 @@ export function signedParams(
     AccessKeyId: key.id,
     Version: '2018-09-16',
     Action: action,
+    ...(ACTIONS_2018.has(action) ? { RegionId: 'cn-hangzhou' } : {}),
     ...params,
   };
   if (opts.format === '') delete all.Format;
