@@ -156,6 +156,12 @@ describe.skipIf(!!missing)('operator console (Chromium, real database, fake came
     const status = async () => ((await client.request('GetStatus', { Biz: 'e2e-review', TicketId: ticket }, { method: 'POST' })) as any).Data;
     // Held for review: in progress for the partner.
     expect((await status()).StatusCode).toBe(0);
+    // …and the partner cannot reset it with a new token: the reviewer decides.
+    const again = await client
+      .request('GetVerifyToken', { Biz: 'e2e-review', TicketId: ticket, Binding: JSON.stringify({ Name: '张三', FacePic: `base64://${ref.toString('base64')}` }) }, { method: 'POST' })
+      .then(() => null, (e: { code?: string }) => e.code);
+    expect(again).toBe('Error.DuplicatedTicketId');
+    expect((await status()).StatusCode).toBe(0);
     state.ticket = ticket;
 
     // The admin finds it in records, opens it, sees the evidence and the reference photo.

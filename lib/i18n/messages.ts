@@ -202,6 +202,7 @@ const zh: Catalogue = {
     REFERENCE_PHOTO_NO_FACE: '比对照片中没有检测到人脸，无法完成认证。',
     NOT_SAME_PERSON: '人脸与登记的照片不一致。',
     MAX_ATTEMPTS_EXCEEDED: '尝试次数已用完。',
+    MANUAL_REVIEW_REJECTED: '人工审核未通过。',
   },
   actionNotDetected: (a) => `没有检测到“${zh.challenge[a].replace(/^请/, '')}”动作。下次请把动作做得明显一些。`,
 };
@@ -321,6 +322,7 @@ const en: Catalogue = {
     REFERENCE_PHOTO_NO_FACE: 'No face was found in the reference photo, so the verification cannot be completed.',
     NOT_SAME_PERSON: 'Your face does not match the registered photo.',
     MAX_ATTEMPTS_EXCEEDED: 'All attempts have been used.',
+    MANUAL_REVIEW_REJECTED: 'A reviewer did not approve this verification.',
   },
   actionNotDetected: (a) => `We did not see you ${{ blink: 'blink', mouth_open: 'open your mouth', turn_left: 'turn to your left', turn_right: 'turn to your right', nod: 'nod' }[a]}. Make the movement a little clearer next time.`,
 };

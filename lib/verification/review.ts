@@ -3,6 +3,7 @@ import type { Db } from '../store/database';
 import type { Scene } from '../store/scenes';
 import { recordAudit } from '../store/audit';
 import { newId } from '../ids';
+import type { ReasonCode } from './h5/reasons';
 import { consoleSettings } from '../console/settings';
 import { countDecision } from '../console/metrics';
 
@@ -15,7 +16,7 @@ export function reviewMode(scene: Pick<Scene, 'scheme' | 'settings'>): ReviewMod
 }
 
 /** Reason a reviewer's rejection leaves in AuditConclusions (the machine's own reason when it failed). */
-export const MANUAL_REJECT_REASON = 'MANUAL_REVIEW_REJECTED';
+export const MANUAL_REJECT_REASON: ReasonCode = 'MANUAL_REVIEW_REJECTED';
 
 /**
  * Called by settle() (lib/verification/h5/attempts.ts) inside its transaction for every decided

@@ -65,6 +65,7 @@ export const FACE_VERIFY_RESULTS: Record<OutcomeCode, ZCode> = {
   'MULTIPLE_FACES:FacePic': Z.Z1146,
   LOW_QUALITY: Z.Z1146,
   MAX_ATTEMPTS_EXCEEDED: Z.Z1146,
+  MANUAL_REVIEW_REJECTED: Z.Z1146,
 };
 
 /** query: no decision yet is Z5137 (processing); a token that expired unused is final (Z1146). */

@@ -54,6 +54,7 @@ export const FACEID_RESULTS: Record<OutcomeCode, FaceIdResult> = {
   'MULTIPLE_FACES:FacePic': VERIFICATION_FAILURE,
   LOW_QUALITY: VERIFICATION_FAILURE,
   MAX_ATTEMPTS_EXCEEDED: VERIFICATION_FAILURE,
+  MANUAL_REVIEW_REJECTED: VERIFICATION_FAILURE,
 };
 
 /** The task has no decision yet (9000 family), or it passed. */

@@ -21,7 +21,9 @@ export type ReasonCode =
   | 'NO_REFERENCE_PHOTO'
   | 'REFERENCE_PHOTO_NO_FACE'
   | 'NOT_SAME_PERSON'
-  | 'MAX_ATTEMPTS_EXCEEDED';
+  | 'MAX_ATTEMPTS_EXCEEDED'
+  /** A reviewer rejected the record (manual review, lib/verification/review.ts). */
+  | 'MANUAL_REVIEW_REJECTED';
 
 /**
  * Failures a genuine user can fix by trying again (light, timing, a missed action) use up one
