@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import RPCClient from '@alicloud/pop-core';
 import { Client, CONTENT_TYPE_FORM } from 'aliyun-api-gateway';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../tests/helpers/server';
 import { GOOD_ID } from '../tests/helpers/rpc';
 import { attemptTrail, launch, missingPrerequisite, partnerServer, phonePage, spoofLoop, still, tempDir, video } from './helpers';
@@ -38,6 +38,12 @@ describe.skipIf(!!missing)('FaceID and face_verify through the verify page (Chro
     });
     gateway = new Client(KEY.id, KEY.secret);
     pop = new RPCClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2017-03-31' });
+  });
+
+  // Each flow's browser closes with its test: an open page keeps its fake camera and face worker
+  // running and would take CPU from every later flow on these 2 cores.
+  afterEach(async () => {
+    for (const b of browsers.splice(0)) await b.close().catch(() => undefined);
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import RPCClient from '@alicloud/pop-core';
 import { CloudauthClient } from '../tests/helpers/rpc';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../tests/helpers/server';
 import { FFMPEG, launch, missingPrerequisite, phonePage, spoofLoop, still, tempDir, video } from './helpers';
 import { streamBatch as batch } from '../tests/helpers/stream-batch';
@@ -65,6 +65,11 @@ describe.skipIf(!!missing)('live capture: attacks that must not pass', () => {
     clips[V07] = cutFrames(tmp, V07);
     clips[V12] = cutFrames(tmp, V12);
     clips[`${V12}-zoom`] = cutFrames(tmp, V12, { zoom: 1.5, name: `${V12}-zoom` });
+  });
+
+  // Each flow's browser closes with its test (an open page keeps its camera and worker busy).
+  afterEach(async () => {
+    for (const b of browsers.splice(0)) await b.close().catch(() => undefined);
   });
 
   afterAll(async () => {

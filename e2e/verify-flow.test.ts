@@ -7,7 +7,7 @@ import RPCClient from '@alicloud/pop-core';
 import { CloudauthClient } from '../tests/helpers/rpc';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
 import { launch, missingPrerequisite, partnerServer, phonePage, screenshot, spoofLoop, still, tempDir, video, watchStates, attemptTrail } from './helpers';
 
@@ -80,6 +80,12 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
       },
     });
     client = new CloudauthClient({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+  });
+
+  // Each flow's browser closes with its test: an open page keeps its fake camera and face worker
+  // running and would take CPU from every later flow on these 2 cores.
+  afterEach(async () => {
+    for (const b of browsers.splice(0)) await b.close().catch(() => undefined);
   });
 
   afterAll(async () => {
