@@ -15,13 +15,13 @@ export interface AppContext {
   dbWhere: string;
   blobs: BlobStore;
   accessKeys: AccessKeyResolver;
-  keys: { secrets: Buffer; identity: Buffer; urlSigning: Buffer };
+  keys: { secrets: Buffer; identity: Buffer; urlSigning: Buffer; consoleOidc: Buffer };
   close(): Promise<void>;
 }
 
 export async function createAppContext(config: AppConfig = loadConfig()): Promise<AppContext> {
   const master = resolveMasterKey(config.masterKey, config.dataDir);
-  const keys = { secrets: deriveKey(master, 'access-key-secrets'), identity: deriveKey(master, 'identity'), urlSigning: deriveKey(master, 'url-signing') };
+  const keys = { secrets: deriveKey(master, 'access-key-secrets'), identity: deriveKey(master, 'identity'), urlSigning: deriveKey(master, 'url-signing'), consoleOidc: deriveKey(master, 'console-oidc') };
   const { db, kind, where } = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   return {
     config,

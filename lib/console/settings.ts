@@ -13,7 +13,27 @@ const schema = z.object({
   CONSOLE_KEY_ROTATION_GRACE_HOURS: z.coerce.number().min(0).max(24 * 90).default(24),
   CLOUDAUTH_DEMO_PAGE: z.enum(['0', '1']).default('1'),
   METRICS_TOKEN: z.string().min(16).max(256).optional(),
+  CONSOLE_OIDC_ISSUER: z.url().optional(),
+  CONSOLE_OIDC_CLIENT_ID: z.string().min(1).max(256).optional(),
+  CONSOLE_OIDC_CLIENT_SECRET: z.string().min(1).max(1024).optional(),
+  CONSOLE_OIDC_SCOPE: z.string().min(6).max(512).default('openid email profile'),
+  CONSOLE_OIDC_USERNAME_CLAIM: z.string().min(1).max(64).default('email'),
+  CONSOLE_OIDC_DEFAULT_ROLE: z.enum(['admin', 'reviewer', 'viewer']).optional(),
+  CONSOLE_OIDC_LABEL: z.string().min(1).max(64).default('SSO'),
 });
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  /** Unset: a public client (PKCE only, no client authentication). */
+  clientSecret: string | undefined;
+  scope: string;
+  usernameClaim: string;
+  /** Unset: only existing operators may sign in with OIDC. */
+  defaultRole: 'admin' | 'reviewer' | 'viewer' | undefined;
+  /** The sign-in button's text. */
+  label: string;
+}
 
 export interface ConsoleSettings {
   adminUser: string;
@@ -28,6 +48,8 @@ export interface ConsoleSettings {
   demoPage: boolean;
   /** Bearer token for /metrics; unset = /metrics answers 404. */
   metricsToken: string | undefined;
+  /** Set when CONSOLE_OIDC_ISSUER is. */
+  oidc: OidcSettings | undefined;
 }
 
 let cached: ConsoleSettings | undefined;
@@ -49,7 +71,12 @@ export function consoleSettings(env: NodeJS.ProcessEnv = process.env): ConsoleSe
     keyRotationGraceMs: e.CONSOLE_KEY_ROTATION_GRACE_HOURS * 3600_000,
     demoPage: e.CLOUDAUTH_DEMO_PAGE === '1',
     metricsToken: e.METRICS_TOKEN,
+    oidc: e.CONSOLE_OIDC_ISSUER
+      ? { issuer: e.CONSOLE_OIDC_ISSUER, clientId: e.CONSOLE_OIDC_CLIENT_ID ?? '', clientSecret: e.CONSOLE_OIDC_CLIENT_SECRET, scope: e.CONSOLE_OIDC_SCOPE, usernameClaim: e.CONSOLE_OIDC_USERNAME_CLAIM, defaultRole: e.CONSOLE_OIDC_DEFAULT_ROLE, label: e.CONSOLE_OIDC_LABEL }
+      : undefined,
   };
+  if (s.oidc && !s.oidc.clientId) throw new Error('Invalid console configuration: CONSOLE_OIDC_CLIENT_ID is required with CONSOLE_OIDC_ISSUER');
+  if (s.oidc && !s.oidc.scope.split(/\s+/).includes('openid')) throw new Error('Invalid console configuration: CONSOLE_OIDC_SCOPE must include openid');
   if (env === process.env) cached = s;
   return s;
 }

@@ -26,7 +26,7 @@ export function resolveMasterKey(configured: string | undefined, dataDir: string
   return Buffer.from(generated, 'utf8');
 }
 
-export type KeyPurpose = 'access-key-secrets' | 'blobs' | 'identity' | 'url-signing';
+export type KeyPurpose = 'access-key-secrets' | 'blobs' | 'identity' | 'url-signing' | 'console-oidc';
 
 export function deriveKey(master: Buffer, purpose: KeyPurpose): Buffer {
   return Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), `open-cloudauth:${purpose}`, 32));

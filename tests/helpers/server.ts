@@ -34,8 +34,8 @@ export interface RunningServer {
  * Starts the real built app (scripts/serve.mjs) as a child process, exactly as `npm start` serves it,
  * with its own DATA_DIR and the given environment. The build is made once by tests/global-setup.ts.
  */
-export async function startServer(opts: { env?: Record<string, string>; provision?: unknown; dataDir?: string; workers?: number } = {}): Promise<RunningServer> {
-  const port = await freePort();
+export async function startServer(opts: { env?: Record<string, string>; provision?: unknown; dataDir?: string; workers?: number; port?: number } = {}): Promise<RunningServer> {
+  const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cloudauth-test-'));
   const env: Record<string, string> = {
     CLOUDAUTH_DEMO: '0',
