@@ -92,6 +92,8 @@ describe.skipIf(!!missing)('live capture: every genuine clip passes through the 
           const browser = await launch(video(c.clip));
           try {
             const page = await phonePage(browser);
+            const said: string[] = [];
+            page.on('console', (m) => m.text().startsWith('[verify]') && said.push(m.text()));
             await page.goto(r.Data.CloudauthPageUrl);
             await page.getByRole('button').first().click();
             const t0 = Date.now();
@@ -108,7 +110,7 @@ describe.skipIf(!!missing)('live capture: every genuine clip passes through the 
             const reason = (await page.locator('[data-reason]').getAttribute('data-reason').catch(() => null)) ?? (await page.locator('[data-error]').getAttribute('data-error').catch(() => null)) ?? '';
             const status = ((await client.request('GetStatus', { Biz: biz, TicketId: ticket }, { method: 'POST' })) as any).Data;
             rows.push(`| ${c.clip} | ${c.action} | ${outcome} | ${reason || status.AuditConclusions || ''} | ${firstChallenge === null ? '—' : (firstChallenge / 1000).toFixed(1)} | ${decided.toFixed(1)} |`);
-            expect(outcome, `${c.clip} ${c.action}: ${reason}\n${attemptTrail(server.dataDir)}`).toBe('passed');
+            expect(outcome, `${c.clip} ${c.action}: ${reason} ${said.join('; ')}\n${attemptTrail(server.dataDir)}`).toBe('passed');
             expect(status.StatusCode).toBe(1);
           } finally {
             await browser.close().catch(() => undefined);

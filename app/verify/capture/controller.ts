@@ -98,6 +98,8 @@ export function createController(opts: ControllerOptions): CaptureController {
 
   const fail = (code: FlowErrorCode) => dispatch({ type: 'FAIL', error: code });
   const apiFailure = (e: unknown) => {
+    // The code only (no token, no image): what a support engineer or a test needs to tell failures apart.
+    if (e instanceof ApiError) console.warn(`[verify] server answered ${e.code} (${e.status})`);
     if (e instanceof ApiError) {
       const tokenState = TOKEN_CODES[e.code as keyof typeof TOKEN_CODES];
       if (tokenState) return dispatch({ type: 'TOKEN', state: tokenState });
@@ -354,6 +356,12 @@ export function createController(opts: ControllerOptions): CaptureController {
       if (e instanceof Cancelled) return;
       if (e instanceof ApiError) {
         if (e.code === 'NETWORK' && e.status === 0) return fail('UPLOAD_FAILED');
+        // The server closed the attempt meanwhile (its challenge limit ran out, or another tab
+        // decided it): what it decided is the answer, not a server error.
+        if (e.code === 'ATTEMPT_CLOSED') {
+          const stored = await finishAttempt(token, attempt.attemptId, null).catch(() => null);
+          if (stored) return decided(stored);
+        }
         return apiFailure(e);
       }
       fail('CAMERA_LOST');
