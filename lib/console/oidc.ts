@@ -108,11 +108,18 @@ export async function completeOidcSignIn(ctx: AppContext, search: string, flowCo
   const s = consoleSettings().oidc;
   if (!s) throw new OidcSignInError('OIDC_NOT_CONFIGURED', 'OIDC sign-in is not configured (CONSOLE_OIDC_ISSUER)');
   const flow = readFlow(ctx, flowCookieValue);
-  let claims: oidc.IDToken;
+  let claims: Record<string, unknown> & { sub: string };
   try {
     const config = await configuration(s);
     const tokens = await oidc.authorizationCodeGrant(config, new URL(`${ctx.config.publicUrl}${CALLBACK_PATH}${search}`), { pkceCodeVerifier: flow.verifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true });
-    claims = tokens.claims()!;
+    const idToken = tokens.claims()!;
+    claims = { ...idToken };
+    // Many providers put profile and e-mail claims only in the UserInfo answer, not the ID token
+    // (OIDC Core §5.4): ask for it, bound to the ID token's subject.
+    if (claims[s.usernameClaim] === undefined || (s.usernameClaim === 'email' && claims.email_verified === undefined)) {
+      const info = await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub);
+      claims = { ...info, ...idToken };
+    }
   } catch (e) {
     throw new OidcSignInError('OIDC_PROVIDER_ERROR', `the identity provider's answer was refused: ${(e as Error).message}`);
   }
