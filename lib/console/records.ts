@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context';
 import type { Db } from '../store/database';
 import type { TaskTable } from '../store/schema';
+import { listAudit } from '../store/audit';
 import { readIdentity } from '../verification/tasks';
 import { signMediaUrl } from '../security/signed-url';
 import { IMAGE_KINDS, listMaterials } from '../verification/materials';
