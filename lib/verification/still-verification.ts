@@ -59,7 +59,7 @@ export async function decideStill(probe: Buffer, field: string, scene: Scene, re
  * its id. On a pass the probe is kept as the task's FacePic; a failed probe is never kept.
  */
 export async function recordStillDecision(ctx: AppContext, input: { scene: Scene; accessKeyId: string; certifyId: string; externalId: string | null; name?: string; idNumber?: string; action: string; probe: Buffer; mime: string; verdict: StillVerdict; source?: string }): Promise<string> {
-  const { taskId } = await createProtocolVerification(ctx, { protocol: 'cloudauth_2019', accessKeyId: input.accessKeyId, biz: input.scene.biz, externalId: input.externalId, name: input.name, idNumber: input.idNumber, images: {}, certifyId: input.certifyId, options: { action: input.action } });
+  const { taskId } = await createProtocolVerification(ctx, { protocol: 'cloudauth_2019', accessKeyId: input.accessKeyId, biz: input.scene.biz, externalId: input.externalId, name: input.name, idNumber: input.idNumber, images: {}, certifyId: input.certifyId, options: { action: input.action, sceneId: input.scene.settings.sceneId ?? null } });
   const v = input.verdict;
   const now = Date.now();
   await ctx.db.transaction().execute(async (trx) => {
