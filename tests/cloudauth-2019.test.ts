@@ -296,7 +296,7 @@ function suite(label: string, database: () => Promise<{ env: Record<string, stri
   });
 }
 
-const auditQuery = `select event, detail from audit_events where task_id = (select task_id from protocol_tasks where certify_id = $1) order by created_at, id`;
+const auditQuery = `select event, detail from audit_events where task_id = (select task_id from certify_ids where certify_id = $1) order by created_at, id`;
 
 suite('SQLite', async () => ({
   env: {},

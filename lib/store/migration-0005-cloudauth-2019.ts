@@ -5,7 +5,8 @@ import type { Migration } from 'kysely/migration';
  * Issue 8 §2–3: the 2019-03-07 API and the callback outbox.
  * - `scenes.scene_id`: the numeric SceneId partners of the 2019 API send (provisioning field
  *   `sceneId`), unique among scenes.
- * - `protocol_tasks.certify_id`: the 2019 API's CertifyId (unique), looked up by DescribeFaceVerify.
+ * - `certify_ids`: the 2019 API's CertifyId → task (beside protocol_tasks, which migration 0006
+ *   creates: 0005 is ordered before it), looked up by DescribeFaceVerify.
  * - `callback_targets`: where a task's final outcome is to be called back (one per task: a new
  *   token for the ticket replaces it); the partner's token/seed is kept encrypted.
  * - `callback_outbox`: one row per final decision to deliver, written in the decision's own
@@ -17,8 +18,12 @@ export const migration0005: Migration = {
     await db.schema.alterTable('scenes').addColumn('scene_id', 'bigint').execute();
     await db.schema.createIndex('scenes_scene_id').on('scenes').column('scene_id').unique().execute();
     // CertifyId of the 2019-03-07 API (InitFaceVerify and the server-only actions): its own id, never the page's bearer token.
-    await db.schema.alterTable('protocol_tasks').addColumn('certify_id', 'text').execute();
-    await db.schema.createIndex('protocol_tasks_certify_id').on('protocol_tasks').column('certify_id').unique().execute();
+    await db.schema
+      .createTable('certify_ids')
+      .addColumn('certify_id', 'text', (c) => c.primaryKey())
+      .addColumn('task_id', 'text', (c) => c.notNull().unique())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .execute();
     await db.schema
       .createTable('callback_targets')
       .addColumn('task_id', 'text', (c) => c.primaryKey())
@@ -48,8 +53,7 @@ export const migration0005: Migration = {
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('callback_outbox').execute();
     await db.schema.dropTable('callback_targets').execute();
-    await db.schema.dropIndex('protocol_tasks_certify_id').execute();
-    await db.schema.alterTable('protocol_tasks').dropColumn('certify_id').execute();
+    await db.schema.dropTable('certify_ids').execute();
     await db.schema.dropIndex('scenes_scene_id').execute();
     await db.schema.alterTable('scenes').dropColumn('scene_id').execute();
   },

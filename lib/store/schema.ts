@@ -183,8 +183,6 @@ export interface ProtocolTaskTable {
   /** The protocol's own JSON (FaceID: which references were given, the ref2 score once computed). */
   options: string | null;
   created_at: number;
-  /** 0005_cloudauth_2019: the CertifyId of a 2019-03-07 task (unique), null for other protocols. */
-  certify_id?: string | null;
 }
 export interface Database {
   protocol_tasks: ProtocolTaskTable;
@@ -302,7 +300,14 @@ export interface CallbackOutboxTable {
   created_at: number;
   delivered_at: number | null;
 }
+/** The CertifyId of a 2019-03-07 task (its protocol_tasks row says which key created it). */
+export interface CertifyIdTable {
+  certify_id: string;
+  task_id: string;
+  created_at: number;
+}
 export interface Database {
+  certify_ids: CertifyIdTable;
   callback_targets: CallbackTargetTable;
   callback_outbox: CallbackOutboxTable;
 }

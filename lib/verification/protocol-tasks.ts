@@ -48,8 +48,9 @@ export async function createProtocolVerification(ctx: AppContext, input: Protoco
   const created = await createVerification(ctx, { biz: input.biz, ticketId, binding: { name: input.name, identificationNumber: input.idNumber, images }, accessKeyId: input.accessKeyId });
   await ctx.db
     .insertInto('protocol_tasks')
-    .values({ task_id: created.taskId, protocol: input.protocol, access_key_id: input.accessKeyId, external_id: input.externalId, identity_lookup: input.idNumber ? identityLookup(ctx, input.idNumber) : null, options: input.options ? JSON.stringify(input.options) : null, created_at: Date.now(), certify_id: input.certifyId ?? null })
+    .values({ task_id: created.taskId, protocol: input.protocol, access_key_id: input.accessKeyId, external_id: input.externalId, identity_lookup: input.idNumber ? identityLookup(ctx, input.idNumber) : null, options: input.options ? JSON.stringify(input.options) : null, created_at: Date.now() })
     .execute();
+  if (input.certifyId) await ctx.db.insertInto('certify_ids').values({ certify_id: input.certifyId, task_id: created.taskId, created_at: Date.now() }).execute();
   for (const [kind, data] of Object.entries(input.extraMaterials ?? {})) await putMaterial(ctx, created.taskId, kind, data, sniffImageMime(data) ?? 'application/octet-stream');
   return created;
 }
@@ -71,7 +72,7 @@ export async function findProtocolTask(ctx: AppContext, token: string, protocol:
 
 /** The task behind a 2019-03-07 CertifyId, only for the AccessKey that created it. */
 export async function findByCertifyId(ctx: AppContext, certifyId: string, accessKeyId: string): Promise<{ task: TaskTable; link: ProtocolTaskTable } | null> {
-  const link = await ctx.db.selectFrom('protocol_tasks').selectAll().where('certify_id', '=', certifyId).executeTakeFirst();
+  const link = await ctx.db.selectFrom('protocol_tasks').innerJoin('certify_ids', 'certify_ids.task_id', 'protocol_tasks.task_id').selectAll('protocol_tasks').where('certify_ids.certify_id', '=', certifyId).executeTakeFirst();
   if (!link || link.protocol !== 'cloudauth_2019' || link.access_key_id !== accessKeyId) return null;
   const task = await ctx.db.selectFrom('tasks').selectAll().where('id', '=', link.task_id).executeTakeFirst();
   return task ? { task, link } : null;

@@ -7,7 +7,7 @@ import { subCodeFor } from './sub-codes';
  * partner's `callbackToken` (added at delivery), as query parameters of a GET.
  */
 export async function faceVerifyCallbackParams(db: Db, d: DecisionSnapshot): Promise<Record<string, string>> {
-  const link = await db.selectFrom('protocol_tasks').select('certify_id').where('task_id', '=', d.taskId).executeTakeFirst();
+  const link = await db.selectFrom('certify_ids').select('certify_id').where('task_id', '=', d.taskId).executeTakeFirst();
   return { certifyId: link?.certify_id ?? '', passed: d.statusCode === 1 ? 'T' : 'F', subcode: subCodeFor(d.statusCode, d.reason) };
 }
 
