@@ -6,6 +6,8 @@ export async function register() {
   const { scheduleRetention } = await import('./lib/verification/retention');
   const ctx = await getAppContext();
   scheduleRetention(ctx);
+  const { scheduleCallbackDispatcher } = await import('./lib/verification/callbacks/dispatcher');
+  scheduleCallbackDispatcher(ctx);
   // Start the face-analysis workers now, so the first request does not wait ~1 s for them.
   const { getBiometricEngine } = await import('./lib/biometrics');
   void getBiometricEngine().catch((err: unknown) => log.error({ err: (err as Error).message }, 'face engine failed to start'));

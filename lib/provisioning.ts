@@ -12,7 +12,17 @@ export const provisioningSchema = z
     accessKeys: z.array(z.object({ id: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/), secret: z.string().min(16).max(128), enabled: z.boolean().optional(), description: z.string().max(200).optional() }).strict()).default([]),
     scenes: z.array(sceneInputSchema).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => {
+    // SceneId names one scene: two scenes of one file with the same id is a mistake, caught before anything is written.
+    const seen = new Map<number, string>();
+    p.scenes.forEach((s, i) => {
+      if (s.sceneId === undefined) return;
+      const first = seen.get(s.sceneId);
+      if (first) ctx.addIssue({ code: 'custom', path: ['scenes', i, 'sceneId'], message: `sceneId ${s.sceneId} is also used by scene ${first}` });
+      else seen.set(s.sceneId, s.biz);
+    });
+  });
 
 export type Provisioning = z.infer<typeof provisioningSchema>;
 

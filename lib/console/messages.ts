@@ -102,6 +102,8 @@ const M = {
   livenessThreshold: ['Passive anti-spoof threshold (0–1, empty = engine default)', '静默活体阈值（0–1，留空为默认）'],
   maxAttempts: ['Attempts per token', '每个令牌的尝试次数'],
   redirectOrigins: ['Redirect origins (one per line)', '允许的跳转来源（每行一个）'],
+  callbackOrigins: ['Callback origins (one per line)', '允许的回调来源（每行一个）'],
+  sceneId: ['SceneId (2019-03-07 API, numeric)', 'SceneId（2019-03-07 接口，数字）'],
   reviewMode: ['Manual review', '人工审核'],
   'review.off': ['off', '关闭'],
   'review.on_fail': ['when the machine fails it', '机器判定失败时'],

@@ -1,8 +1,9 @@
+import { deleteVerificationData } from '../verification/delete-results';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import type { Db } from '../store/database';
 import type { TaskTable } from '../store/schema';
-import { listAudit, recordAudit } from '../store/audit';
+import { listAudit } from '../store/audit';
 import { readIdentity } from '../verification/tasks';
 import { signMediaUrl } from '../security/signed-url';
 import { IMAGE_KINDS, listMaterials } from '../verification/materials';
@@ -162,20 +163,5 @@ function safeIdentity(ctx: AppContext, task: TaskTable): { name?: string; identi
 export async function eraseRecord(ctx: AppContext, taskId: string, operator: string): Promise<{ images: number }> {
   const task = await ctx.db.selectFrom('tasks').select(['id']).where('id', '=', taskId).executeTakeFirst();
   if (!task) return { images: -1 };
-  const blobs: string[] = [];
-  await ctx.db.transaction().execute(async (trx) => {
-    const mats = await trx.selectFrom('materials').select(['blob_key']).where('task_id', '=', taskId).execute();
-    const rev = await trx.selectFrom('review_evidence').select(['blob_key']).where('task_id', '=', taskId).execute();
-    const ev = await trx.selectFrom('h5_evidence').innerJoin('h5_attempts', 'h5_attempts.id', 'h5_evidence.attempt_id').select(['h5_evidence.blob_key']).where('h5_attempts.task_id', '=', taskId).where('h5_evidence.blob_key', 'is not', null).execute();
-    blobs.push(...mats.map((m) => m.blob_key), ...rev.map((r) => r.blob_key), ...ev.map((e) => e.blob_key!));
-    await trx.deleteFrom('materials').where('task_id', '=', taskId).execute();
-    await trx.deleteFrom('review_evidence').where('task_id', '=', taskId).execute();
-    const attemptIds = (await trx.selectFrom('h5_attempts').select('id').where('task_id', '=', taskId).execute()).map((a) => a.id);
-    if (attemptIds.length) await trx.updateTable('h5_evidence').set({ blob_key: null }).where('attempt_id', 'in', attemptIds).execute();
-    await trx.updateTable('tasks').set({ identity_enc: null, updated_at: Date.now() }).where('id', '=', taskId).execute();
-    await recordAudit(trx, { taskId, actor: `operator:${operator}`, event: 'record.erased', detail: { images: blobs.length, identity: true } });
-  });
-  // Rows first, files after: a crash leaves an orphan encrypted file, never a row without its blob.
-  for (const b of blobs) await ctx.blobs.delete(b).catch(() => undefined);
-  return { images: blobs.length };
+  return deleteVerificationData(ctx, taskId, `operator:${operator}`, 'console erase', { identity: true, event: 'record.erased' });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { getAppContext } from '../context';
 import { ACTIONS } from '../actions';
+import { ACTIONS_2019, CLOUDAUTH_2019_VERSION } from '../protocols/cloudauth-2019';
 import { log } from '../log';
 import { newRequestId } from '../ids';
 import { authenticateAcs3, authenticateV1 } from './authenticate';
@@ -33,7 +34,8 @@ export async function handleRpc(request: Request): Promise<Response> {
     format = pickFormat(params.Format ?? (req.acs3 ? 'JSON' : undefined));
     action = params.Action ?? '';
     if (!action) throw new RpcError('MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
-    const def = ACTIONS.get(action);
+    // Version-specific actions first (2019-03-07), then the shared ones.
+    const def = (params.Version === CLOUDAUTH_2019_VERSION ? ACTIONS_2019.get(action) : undefined) ?? ACTIONS.get(action);
     if (!def) throw new RpcError('InvalidAction.NotFound', `Specified api ${action} is not found, please check your url and method.`);
     const version = params.Version;
     if (!version) throw new RpcError('MissingParameter', 'The input parameter "Version" that is mandatory for processing this request is not supplied.');
@@ -58,7 +60,7 @@ export async function handleRpc(request: Request): Promise<Response> {
     else log.info({ requestId, action, code: e.code }, 'rpc rejected');
     // An unexpected failure is the family's documented internal error (seed 002: e.g. Error.GetMaterialsError).
     const code = e?.code ?? wire?.internalError ?? 'InternalError';
-    observeRpc(ACTIONS.has(action) ? action : 'Unknown', code, (performance.now() - started) / 1000);
+    observeRpc(ACTIONS.has(action) || ACTIONS_2019.has(action) ? action : 'Unknown', code, (performance.now() - started) / 1000);
     const message = e?.message ?? 'The request processing has failed due to some unknown error.';
     const hostId = (await getAppContext().catch(() => null))?.config.hostId ?? 'cloudauth';
     const status = (e && wire?.statusOverrides?.[e.code]) ?? e?.status ?? 500;

@@ -3,6 +3,7 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import { migration0002 } from './migration-0002-h5';
 import { migration0003 } from './migration-0003-live-capture';
 import { migration0004 } from './migration-0004-hardening';
+import { migration0005 } from './migration-0005-cloudauth-2019';
 import { migration0006 } from './migration-0006-faceid-face-verify';
 import { migration0007 } from './migration-0007-console';
 
@@ -92,6 +93,7 @@ const migrations: Record<string, Migration> = {
   '0002_h5': migration0002,
   '0003_live_capture': migration0003,
   '0004_hardening': migration0004,
+  '0005_cloudauth_2019': migration0005,
   '0006_faceid_face_verify': migration0006,
   '0007_console': migration0007,
 };
@@ -103,7 +105,8 @@ class InCodeMigrations implements MigrationProvider {
 }
 
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new InCodeMigrations() });
+  // 0005 was reserved while 0006/0007 shipped first: a database that has them still gets 0005.
+  const migrator = new Migrator({ db, provider: new InCodeMigrations(), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

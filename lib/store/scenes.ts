@@ -26,6 +26,13 @@ export const sceneSettingsSchema = z
     accessKeys: z.array(z.string().min(1).max(64)).max(1000).optional(),
     /** Manual review (console): off, when the machine fails the task, or always (RPManual's default). */
     review: z.enum(['off', 'on_fail', 'always']).optional(),
+    /** The numeric SceneId partners of the 2019-03-07 API send (InitFaceVerify, DescribeFaceVerify…); unique among scenes. */
+    sceneId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    /**
+     * Origins (scheme://host[:port]) a CallbackUrl may point to. Callbacks go nowhere else, and
+     * never to a loopback or private address unless CLOUDAUTH_FETCH_PRIVATE_NETWORKS lists it.
+     */
+    callbackOrigins: z.array(z.string().url().refine((u) => /^https?:\/\/[^/?#]+\/?$/.test(u), 'an origin: scheme://host[:port], no path')).max(20).default([]),
   })
   .strict();
 
@@ -50,16 +57,27 @@ export async function upsertScene(db: Db, input: SceneInput): Promise<Scene> {
   const { biz, scheme, enabled, ...rest } = parsed;
   const settings = JSON.stringify(sceneSettingsSchema.parse(rest));
   const now = Date.now();
+  const sceneId = rest.sceneId ?? null;
+  if (sceneId !== null) {
+    const other = await db.selectFrom('scenes').select('biz').where('scene_id', '=', sceneId).where('biz', '!=', biz).executeTakeFirst();
+    if (other) throw new z.ZodError([{ code: 'custom', path: ['sceneId'], message: `sceneId ${sceneId} is already used by scene ${other.biz}`, input: sceneId }]);
+  }
   await db
     .insertInto('scenes')
-    .values({ biz, scheme, settings, enabled: enabled ? 1 : 0, created_at: now, updated_at: now })
-    .onConflict((oc) => oc.column('biz').doUpdateSet({ scheme, settings, enabled: enabled ? 1 : 0, updated_at: now }))
+    .values({ biz, scheme, settings, enabled: enabled ? 1 : 0, created_at: now, updated_at: now, scene_id: sceneId })
+    .onConflict((oc) => oc.column('biz').doUpdateSet({ scheme, settings, enabled: enabled ? 1 : 0, updated_at: now, scene_id: sceneId }))
     .execute();
   return { biz, scheme, enabled, settings: JSON.parse(settings) as SceneSettings };
 }
 
 export async function getScene(db: Db, biz: string): Promise<Scene | null> {
   const row = await db.selectFrom('scenes').selectAll().where('biz', '=', biz).executeTakeFirst();
+  return row ? toScene(row) : null;
+}
+
+/** The scene a 2019-03-07 request names by its numeric SceneId. */
+export async function getSceneBySceneId(db: Db, sceneId: number): Promise<Scene | null> {
+  const row = await db.selectFrom('scenes').selectAll().where('scene_id', '=', sceneId).executeTakeFirst();
   return row ? toScene(row) : null;
 }
 

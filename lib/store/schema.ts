@@ -20,6 +20,8 @@ export interface SceneTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+  /** 0005_cloudauth_2019: the numeric SceneId of the 2019-03-07 API (settings.sceneId), unique. */
+  scene_id?: number | null;
 }
 
 export interface TaskTable {
@@ -264,4 +266,48 @@ export interface FlowEventTable {
   browser: string | null;
   in_app: number;
   created_at: number;
+}
+
+// ---- Issue 8 (migration 0005_cloudauth_2019): callbacks ----
+
+/** Where a task's final outcome is called back (lib/verification/callbacks). */
+export interface CallbackTargetTable {
+  task_id: string;
+  /** The protocol whose query parameters the callback carries: 'cloudauth_2019_face' | 'cloudauth_2019_token'. */
+  protocol: string;
+  /** The key that registered it: its secret signs the callback (X-Cloudauth-Signature). */
+  access_key_id: string;
+  url: string;
+  /** The partner's CallbackToken / CallbackSeed, encrypted (AES-GCM, identity key). */
+  secret_enc: string | null;
+  created_at: number;
+}
+
+/** One decision to deliver (written in the decision's transaction). */
+export interface CallbackOutboxTable {
+  id: string;
+  task_id: string;
+  url: string;
+  /** JSON of the query parameters (without the partner's token/seed, added at delivery). */
+  params: string;
+  /** pending → delivered | abandoned */
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  /** A dispatcher claimed the row until then (one process delivers it at a time). */
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+/** The CertifyId of a 2019-03-07 task (its protocol_tasks row says which key created it). */
+export interface CertifyIdTable {
+  certify_id: string;
+  task_id: string;
+  created_at: number;
+}
+export interface Database {
+  certify_ids: CertifyIdTable;
+  callback_targets: CallbackTargetTable;
+  callback_outbox: CallbackOutboxTable;
 }

@@ -1,10 +1,9 @@
-import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import sharp from 'sharp';
 import { RpcError } from '../rpc/errors';
 import { MAX_IMAGE_SIDE } from '../biometrics/decode';
+import { resolveOutboundHost, urlHost } from '../security/outbound-address';
 
 /** Decoded image size limit for every image a partner sends (Cloudauth's documented 2 MB). */
 export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
@@ -82,46 +81,6 @@ function decodeBase64(b64: string, field: string): Buffer {
   return Buffer.from(compact, 'base64');
 }
 
-/**
- * Addresses a fetch may never reach unless an operator lists them in
- * CLOUDAUTH_FETCH_PRIVATE_NETWORKS: loopback, private, link-local, CGNAT, multicast, reserved.
- * (An allowed host name whose DNS answer points inside is how an allow-list becomes an SSRF.)
- */
-const NON_PUBLIC = (() => {
-  const b = new net.BlockList();
-  for (const [a, p] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) b.addSubnet(a, p, 'ipv4');
-  for (const [a, p] of [['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) b.addSubnet(a, p, 'ipv6');
-  return b;
-})();
-
-const privateAllowCache = new Map<string, net.BlockList>();
-
-/** CIDRs (or single addresses) from CLOUDAUTH_FETCH_PRIVATE_NETWORKS as a BlockList used as an allow-list. */
-function privateAllowList(entries: readonly string[]): net.BlockList {
-  const key = entries.join(',');
-  let b = privateAllowCache.get(key);
-  if (b) return b;
-  b = new net.BlockList();
-  for (const e of entries) {
-    const [addr, bits] = e.split('/');
-    const family: net.IPVersion = net.isIPv6(addr ?? '') ? 'ipv6' : 'ipv4';
-    if (!addr || !net.isIP(addr)) continue;
-    b.addSubnet(addr, bits === undefined ? (family === 'ipv6' ? 128 : 32) : Number(bits), family);
-  }
-  privateAllowCache.set(key, b);
-  return b;
-}
-
-function isReachable(address: string, family: number, opts: ImageInputOptions): boolean {
-  const fam: net.IPVersion = family === 6 ? 'ipv6' : 'ipv4';
-  // An IPv4-mapped IPv6 address is judged as the IPv4 address it carries.
-  const mapped = fam === 'ipv6' ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] : undefined;
-  const a = mapped ?? address;
-  const f: net.IPVersion = mapped ? 'ipv4' : fam;
-  if (!NON_PUBLIC.check(a, f)) return true;
-  return privateAllowList(opts.fetchPrivateNetworks ?? []).check(a, f);
-}
-
 const fetchFailed = (field: string, why: string) => new RpcError('InvalidParam.ImageFetchFailed', `${field}: fetching the image failed (${why})`);
 
 async function fetchAllowed(url: string, field: string, opts: ImageInputOptions): Promise<Buffer> {
@@ -131,29 +90,16 @@ async function fetchAllowed(url: string, field: string, opts: ImageInputOptions)
   } catch {
     throw new RpcError('InvalidParam.ImageValuePatternError', `${field} is not a valid URL`);
   }
-  const host = parsed.hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const host = urlHost(parsed);
   if (!opts.fetchAllowlist.includes(host)) {
     throw new RpcError('InvalidParam.ImageFetchForbidden', `${field}: host ${host} is not in CLOUDAUTH_FETCH_ALLOWLIST`);
   }
   if (parsed.username || parsed.password) throw new RpcError('InvalidParam.ImageFetchForbidden', `${field}: URLs with credentials are not fetched`);
   const signal = AbortSignal.timeout(opts.fetchTimeoutMs);
-  // Resolve once, check every answer, then connect to exactly that address (no second lookup
-  // that a short-TTL DNS record could answer differently).
-  let addresses: dns.LookupAddress[];
-  try {
-    addresses = await dns.promises.lookup(host, { all: true, verbatim: true });
-  } catch {
-    throw fetchFailed(field, 'the host name does not resolve');
-  }
-  if (addresses.length === 0) throw fetchFailed(field, 'the host name does not resolve');
-  if (!addresses.every((a) => isReachable(a.address, a.family, opts))) {
-    throw new RpcError('InvalidParam.ImageFetchForbidden', `${field}: ${host} resolves to a loopback or private address (list it in CLOUDAUTH_FETCH_PRIVATE_NETWORKS to allow it)`);
-  }
-  const pinned = addresses[0]!;
-  const lookup: net.LookupFunction = (_h, o, cb) => {
-    if ((o as dns.LookupAllOptions).all) (cb as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, [pinned]);
-    else cb(null, pinned.address, pinned.family);
-  };
+  const resolved = await resolveOutboundHost(host, opts.fetchPrivateNetworks ?? []);
+  if (!resolved.ok && resolved.why === 'unresolvable') throw fetchFailed(field, 'the host name does not resolve');
+  if (!resolved.ok) throw new RpcError('InvalidParam.ImageFetchForbidden', `${field}: ${host} resolves to a loopback or private address (list it in CLOUDAUTH_FETCH_PRIVATE_NETWORKS to allow it)`);
+  const { lookup } = resolved;
   const chunks: Buffer[] = [];
   let total = 0;
   try {

@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import type { Db } from '../store/database';
-import { getScene, upsertScene, type Scene, type SceneSettings } from '../store/scenes';
+import { getScene, LIVENESS_ACTIONS, upsertScene, type LivenessAction, type Scene, type SceneSettings } from '../store/scenes';
 
 export interface PolicyOverrides {
   actionCount: number;
   timeoutSeconds: number;
   securityLevel: 1 | 2 | 3 | 4;
+  /** Replaces the base scene's challenge list (2019 `Model`); absent = the base scene's own. */
+  actions?: LivenessAction[];
 }
 
 export type PolicySceneResult = { ok: true; scene: Scene } | { ok: false; reason: 'SCENE_UNAVAILABLE' | 'TOO_FEW_ACTIONS' };
@@ -21,10 +23,14 @@ export type PolicySceneResult = { ok: true; scene: Scene } | { ok: false; reason
 export async function policyScene(db: Db, baseBiz: string, o: PolicyOverrides): Promise<PolicySceneResult> {
   const base = await getScene(db, baseBiz);
   if (!base || !base.enabled) return { ok: false, reason: 'SCENE_UNAVAILABLE' };
-  if (new Set(base.settings.liveness.actions).size < o.actionCount) return { ok: false, reason: 'TOO_FEW_ACTIONS' };
+  const actions = o.actions ?? base.settings.liveness.actions;
+  if (new Set(actions).size < o.actionCount) return { ok: false, reason: 'TOO_FEW_ACTIONS' };
+  // The SceneId names the base scene only (it is unique); everything else follows the base.
+  const { sceneId: _sceneId, ...inherited } = base.settings;
+  void _sceneId;
   const settings: SceneSettings = {
-    ...base.settings,
-    liveness: { ...base.settings.liveness, count: o.actionCount, timeoutSeconds: o.timeoutSeconds },
+    ...inherited,
+    liveness: { ...base.settings.liveness, actions, count: o.actionCount, timeoutSeconds: o.timeoutSeconds },
     securityLevel: o.securityLevel,
   };
   const biz = derivedName(baseBiz, o);
@@ -34,7 +40,7 @@ export async function policyScene(db: Db, baseBiz: string, o: PolicyOverrides): 
 }
 
 function derivedName(baseBiz: string, o: PolicyOverrides): string {
-  const suffix = `:p-c${o.actionCount}-l${o.securityLevel}-t${o.timeoutSeconds}`;
+  const suffix = `:p-c${o.actionCount}-l${o.securityLevel}-t${o.timeoutSeconds}${o.actions ? `-a${[...new Set(o.actions.map((a) => LIVENESS_ACTIONS.indexOf(a)))].sort().join('')}` : ''}`;
   // Scene names are at most 64 characters: a long base name is shortened with a digest.
   const head = baseBiz.length + suffix.length <= 64 ? baseBiz : `${baseBiz.slice(0, 64 - suffix.length - 9)}.${crypto.createHash('sha256').update(baseBiz).digest('hex').slice(0, 8)}`;
   return head + suffix;

@@ -7,7 +7,7 @@ import { putMaterial, type ImageKind } from './materials';
 import { sniffImageMime } from './image-input';
 import { resolveToken, type ResolvedToken } from './tokens';
 
-export type Protocol = 'faceid' | 'face_verify';
+export type Protocol = 'faceid' | 'face_verify' | 'cloudauth_2019';
 
 /**
  * Keyed hash of a normalised ID number, so "an earlier verification of this person" can be found
@@ -32,6 +32,8 @@ export interface ProtocolVerificationInput {
   extraMaterials?: Record<string, Buffer>;
   /** The protocol's own JSON kept beside the task. */
   options?: Record<string, unknown>;
+  /** 2019-03-07 API: the task's CertifyId (unique). */
+  certifyId?: string;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function createProtocolVerification(ctx: AppContext, input: Protoco
     .insertInto('protocol_tasks')
     .values({ task_id: created.taskId, protocol: input.protocol, access_key_id: input.accessKeyId, external_id: input.externalId, identity_lookup: input.idNumber ? identityLookup(ctx, input.idNumber) : null, options: input.options ? JSON.stringify(input.options) : null, created_at: Date.now() })
     .execute();
+  if (input.certifyId) await ctx.db.insertInto('certify_ids').values({ certify_id: input.certifyId, task_id: created.taskId, created_at: Date.now() }).execute();
   for (const [kind, data] of Object.entries(input.extraMaterials ?? {})) await putMaterial(ctx, created.taskId, kind, data, sniffImageMime(data) ?? 'application/octet-stream');
   return created;
 }
@@ -65,6 +68,14 @@ export async function findProtocolTask(ctx: AppContext, token: string, protocol:
   const link = await ctx.db.selectFrom('protocol_tasks').selectAll().where('task_id', '=', resolved.task.id).executeTakeFirst();
   if (!link || link.protocol !== protocol || link.access_key_id !== accessKeyId) return null;
   return { resolved, task: resolved.task, link };
+}
+
+/** The task behind a 2019-03-07 CertifyId, only for the AccessKey that created it. */
+export async function findByCertifyId(ctx: AppContext, certifyId: string, accessKeyId: string): Promise<{ task: TaskTable; link: ProtocolTaskTable } | null> {
+  const link = await ctx.db.selectFrom('protocol_tasks').innerJoin('certify_ids', 'certify_ids.task_id', 'protocol_tasks.task_id').selectAll('protocol_tasks').where('certify_ids.certify_id', '=', certifyId).executeTakeFirst();
+  if (!link || link.protocol !== 'cloudauth_2019' || link.access_key_id !== accessKeyId) return null;
+  const task = await ctx.db.selectFrom('tasks').selectAll().where('id', '=', link.task_id).executeTakeFirst();
+  return task ? { task, link } : null;
 }
 
 /**

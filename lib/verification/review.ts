@@ -6,6 +6,7 @@ import { newId } from '../ids';
 import type { ReasonCode } from './h5/reasons';
 import { consoleSettings } from '../console/settings';
 import { countDecision } from '../console/metrics';
+import { enqueueDecisionCallback } from './callbacks/outbox';
 
 export type ReviewMode = 'off' | 'on_fail' | 'always';
 
@@ -105,6 +106,7 @@ export async function decideReview(ctx: AppContext, taskId: string, operator: st
     const task = await trx.selectFrom('tasks').select(['version', 'status_code']).where('id', '=', taskId).executeTakeFirstOrThrow();
     const auditConclusions = verdict === 'approve' ? null : review.machine_passed ? MANUAL_REJECT_REASON : (review.machine_reason ?? MANUAL_REJECT_REASON);
     await trx.updateTable('tasks').set({ status_code: statusCode, audit_conclusions: auditConclusions, version: task.version + 1, updated_at: now, decided_at: now }).where('id', '=', taskId).execute();
+    await enqueueDecisionCallback(trx, { taskId, statusCode, reason: auditConclusions, similarityScore: review.machine_score });
     const kept = await trx.selectFrom('review_evidence').select('blob_key').where('task_id', '=', taskId).execute();
     blobs.push(...kept.map((k) => k.blob_key));
     await trx.deleteFrom('review_evidence').where('task_id', '=', taskId).execute();

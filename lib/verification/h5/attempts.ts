@@ -16,6 +16,7 @@ import type { Decision } from './decision';
 import { cameraSignalsSchema, classifySignals, type CameraSignals } from './camera-signals';
 import { evaluateCurrentChallenge, parseBatch, storeBatch, STREAM_LIMITS, type ChallengeView } from './stream';
 import { holdForReview } from '../review';
+import { enqueueDecisionCallback } from '../callbacks/outbox';
 
 /** An attempt must be finished this long after it started (camera, models, align, challenges). */
 export const ATTEMPT_TTL_MS = 15 * 60 * 1000;
@@ -394,7 +395,10 @@ async function settle(ctx: AppContext, authed: Authed, attempt: H5AttemptTable, 
       // become the reference for a later attempt on the same ticket.
       if (d.passed && bestFrame) await putMaterial(ctx, task.id, 'FacePic', bestFrame, 'image/jpeg', trx);
     }
-    await holdForReview(trx, { taskId: task.id, scene, attemptId: attempt.id, passed: d.passed, reason: d.reason, similarityScore: d.similarityScore, final: ownsTask && kind !== 'retry' });
+    const final = ownsTask && kind !== 'retry';
+    const held = await holdForReview(trx, { taskId: task.id, scene, attemptId: attempt.id, passed: d.passed, reason: d.reason, similarityScore: d.similarityScore, final });
+    // A held outcome is not final: the reviewer's verdict is called back instead (review.ts).
+    if (final && !held) await enqueueDecisionCallback(trx, { taskId: task.id, statusCode: d.passed ? 1 : 2, reason: d.reason, similarityScore: d.similarityScore });
     await recordAudit(trx, {
       taskId: task.id,
       actor: actor(task),
@@ -432,6 +436,7 @@ async function finalizeWithoutEvidence(ctx: AppContext, authed: Authed, lastReas
     await trx.updateTable('h5_attempts').set({ state: 'superseded', reason: 'USER_CANCELLED', decided_at: now }).where('task_id', '=', task.id).where('state', '=', 'open').execute();
     await trx.updateTable('verify_tokens').set({ state: 'used' }).where('task_id', '=', task.id).where('state', '=', 'active').execute();
     await recordAudit(trx, { taskId: task.id, actor: actor(task), event: 'h5.failed', detail: { reason: lastReason ?? reason } });
+    await enqueueDecisionCallback(trx, { taskId: task.id, statusCode: 2, reason: lastReason ?? reason, similarityScore: task.similarity_score });
   });
 }
 

@@ -82,9 +82,17 @@ export default async function ScenePage({ params }: { params: Promise<{ biz: str
           {t('redirectOrigins')}
           <textarea name="redirectOrigins[]" data-lines rows={3} defaultValue={s.redirectOrigins.join('\n')} className={`${inputCls} font-mono`} />
         </label>
-        {/* Settings other issues add to the schema (callbackOrigins, sceneId, retention…) are kept as they are. */}
+        <label className={labelCls}>
+          {t('callbackOrigins')}
+          <textarea name="callbackOrigins[]" data-lines rows={2} defaultValue={(s.callbackOrigins ?? []).join('\n')} className={`${inputCls} font-mono`} />
+        </label>
+        <label className={labelCls}>
+          {t('sceneId')}
+          <input type="number" name="sceneId" min={1} step={1} defaultValue={s.sceneId ?? ''} className={inputCls} />
+        </label>
+        {/* Settings other issues add to the schema (retention…) are kept as they are. */}
         {Object.entries(extra)
-          .filter(([k]) => !['liveness', 'securityLevel', 'maxAttempts', 'redirectOrigins', 'livenessThreshold', 'review'].includes(k))
+          .filter(([k]) => !['liveness', 'securityLevel', 'maxAttempts', 'redirectOrigins', 'livenessThreshold', 'review', 'callbackOrigins', 'sceneId'].includes(k))
           .map(([k, v]) => (
             <label key={k} className={labelCls}>
               {k} (JSON)
