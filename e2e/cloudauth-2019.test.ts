@@ -56,7 +56,7 @@ describe.skipIf(!!missing)('2019-03-07 API through the verify page (Chromium, fa
         scenes: [{ biz: 'e2e-c19', sceneId: SCENE_ID, liveness: { actions: ['blink'], count: 1, timeoutSeconds: 60 }, securityLevel: 2, maxAttempts: 1, redirectOrigins: [rx.origin], callbackOrigins: [rx.origin] }],
       },
     });
-    client = new Client(new $OpenApiUtil.Config({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: `127.0.0.1:${server.port}`, protocol: 'http', readTimeout: 60_000 }));
+    client = new Client(new $OpenApiUtil.Config({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: `127.0.0.1:${server.port}`, protocol: 'http', readTimeout: 60_000, connectTimeout: 30_000 }));
   });
 
   afterAll(async () => {

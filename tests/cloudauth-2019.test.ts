@@ -86,10 +86,12 @@ function suite(label: string, database: () => Promise<{ env: Record<string, stri
           scenes: [
             // One attempt: an abandoned attempt is a final decision, so the tests decide without a camera.
             { biz: 'c19', sceneId: SCENE_ID, liveness: { actions: ['blink', 'turn_left', 'turn_right', 'nod'], count: 2, timeoutSeconds: 60 }, maxAttempts: 1, redirectOrigins: ['https://partner.example'], callbackOrigins: [rx.origin, 'http://10.20.30.40:8080'] },
+            // VerifyMaterial decides from photos alone: only a materials scheme may (a liveness scene refuses it).
+            { biz: 'c19-rpmin', scheme: 'RPMin', maxAttempts: 3 },
           ],
         },
       });
-      client = new Client(new $OpenApiUtil.Config({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: `127.0.0.1:${server.port}`, protocol: 'http', readTimeout: 60_000 }));
+      client = new Client(new $OpenApiUtil.Config({ accessKeyId: KEY.id, accessKeySecret: KEY.secret, endpoint: `127.0.0.1:${server.port}`, protocol: 'http', readTimeout: 60_000, connectTimeout: 30_000 }));
     });
     afterAll(async () => {
       await server?.stop();
@@ -271,12 +273,15 @@ function suite(label: string, database: () => Promise<{ env: Record<string, stri
       const unknown = await client.describeVerifyResult(new $C.DescribeVerifyResultRequest({ bizType: 'c19', bizId: 'nope' })).then(() => null, (e: { statusCode?: number }) => e);
       expect(unknown?.statusCode).toBe(404);
 
-      const vm = await client.verifyMaterial(new $C.VerifyMaterialRequest({ bizType: 'c19', bizId: `${bizId}-vm`, name: '张三', idCardNumber: GOOD_ID, faceImageUrl: `${rx.origin}/img/${encodeURIComponent(OBAMA)}`, idCardFrontImageUrl: `${rx.origin}/img/${encodeURIComponent(OBAMA2)}` }));
+      const vm = await client.verifyMaterial(new $C.VerifyMaterialRequest({ bizType: 'c19-rpmin', bizId: `${bizId}-vm`, name: '张三', idCardNumber: GOOD_ID, faceImageUrl: `${rx.origin}/img/${encodeURIComponent(OBAMA)}`, idCardFrontImageUrl: `${rx.origin}/img/${encodeURIComponent(OBAMA2)}` }));
       expect(vm.body?.verifyStatus).toBe(1);
       expect(vm.body?.idCardFaceComparisonScore).toBeGreaterThan(80);
       expect(vm.body?.material?.faceImageUrl).toContain('/media/');
-      const vm2 = await client.verifyMaterial(new $C.VerifyMaterialRequest({ bizType: 'c19', bizId: `${bizId}-vm2`, name: '张三', idCardNumber: GOOD_ID, faceImageUrl: `${rx.origin}/img/${encodeURIComponent(BIDEN)}`, idCardFrontImageUrl: `${rx.origin}/img/${encodeURIComponent(OBAMA2)}` }));
+      const vm2 = await client.verifyMaterial(new $C.VerifyMaterialRequest({ bizType: 'c19-rpmin', bizId: `${bizId}-vm2`, name: '张三', idCardNumber: GOOD_ID, faceImageUrl: `${rx.origin}/img/${encodeURIComponent(BIDEN)}`, idCardFrontImageUrl: `${rx.origin}/img/${encodeURIComponent(OBAMA2)}` }));
       expect(vm2.body?.verifyStatus).toBe(2);
+      // …and a liveness scene can never be completed from photos.
+      const refused = await client.verifyMaterial(new $C.VerifyMaterialRequest({ bizType: 'c19', bizId: `${bizId}-vm3`, name: '张三', idCardNumber: GOOD_ID, faceImageUrl: `${rx.origin}/img/${encodeURIComponent(OBAMA)}`, idCardFrontImageUrl: `${rx.origin}/img/${encodeURIComponent(OBAMA2)}` })).then(() => null, (e: { statusCode?: number; code?: string }) => e);
+      expect(refused).toMatchObject({ statusCode: 403, code: 'Error.NoPermissionAccess' });
     });
 
     it('a callback whose host the operator no longer lets it reach is refused at delivery, nothing is sent', async () => {

@@ -18,7 +18,7 @@ const Client = ((Cloudauth as unknown as { default?: typeof Cloudauth }).default
 describe.skipIf(!hasMedia)('@alicloud/cloudauth20190307 (ACS3-HMAC-SHA256)', () => {
   let server: RunningServer;
   const client = (secret = TEST_KEY.secret) =>
-    new Client(new $OpenApiUtil.Config({ accessKeyId: TEST_KEY.id, accessKeySecret: secret, endpoint: `127.0.0.1:${server.port}`, protocol: 'http', readTimeout: 30_000 }));
+    new Client(new $OpenApiUtil.Config({ accessKeyId: TEST_KEY.id, accessKeySecret: secret, endpoint: `127.0.0.1:${server.port}`, protocol: 'http', readTimeout: 30_000, connectTimeout: 30_000 }));
 
   beforeAll(async () => {
     server = await startServer({ provision: PROVISION });
