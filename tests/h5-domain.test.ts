@@ -129,23 +129,37 @@ describe('page state machine', () => {
   it('walks intro → permission → loading → align → challenge → uploading → result', () => {
     let s = reduce(initialState, { type: 'START' });
     expect(s.name).toBe('permission');
+    // Models loading while the permission prompt is open do not change what the page says.
+    s = reduce(s, { type: 'LOAD_PROGRESS', progress: 0.4 });
+    expect(s).toEqual({ name: 'permission', progress: 0.4 });
     s = reduce(s, { type: 'CAMERA_READY' });
+    expect(s).toEqual({ name: 'loading', progress: 0.4, stage: 'models' });
     s = reduce(s, { type: 'LOAD_PROGRESS', progress: 0.5 });
-    expect(s).toEqual({ name: 'loading', progress: 0.5 });
-    s = reduce(s, { type: 'READY' });
-    expect(s).toEqual({ name: 'align', prompt: 'DETECTING', hold: 0, help: false });
-    s = reduce(s, { type: 'ALIGN', prompt: 'MOVE_BACK', hold: 0, help: true });
-    expect(s).toEqual({ name: 'align', prompt: 'MOVE_BACK', hold: 0, help: true });
-    s = reduce(s, { type: 'CHALLENGE', index: 0, total: 1, action: 'blink', progress: 0, secondsLeft: 30, prompt: null });
+    expect(s).toEqual({ name: 'loading', progress: 0.5, stage: 'models' });
+    s = reduce(s, { type: 'LOAD_PROGRESS', progress: 1, stage: 'starting' });
+    expect(s).toEqual({ name: 'loading', progress: 1, stage: 'starting' });
+    s = reduce(s, { type: 'READY', total: 2 });
+    expect(s).toEqual({ name: 'align', prompt: 'DETECTING', help: false, total: 2 });
+    s = reduce(s, { type: 'ALIGN', prompt: 'MOVE_BACK', help: true });
+    expect(s).toEqual({ name: 'align', prompt: 'MOVE_BACK', help: true, total: 2 });
+    s = reduce(s, { type: 'CHALLENGE', index: 0, total: 1, action: 'blink', done: false, secondsLeft: 30, prompt: null, help: false });
     s = reduce(s, { type: 'UPLOAD', progress: 0.3, checking: false });
-    s = reduce(s, { type: 'DECIDED', outcome: 'passed', reason: null, attemptsLeft: 0, redirectUrl: null });
+    s = reduce(s, { type: 'DECIDED', outcome: 'retry', reason: 'USER_CANCELLED', attemptsLeft: 1, redirectUrl: null });
     expect(s.name).toBe('result');
+    // Restart with the camera on: no permission screen again.
+    expect(reduce(s, { type: 'RESTART' })).toEqual({ name: 'loading', progress: 1, stage: 'starting' });
   });
   it('ignores events from states already left (late timers, late frames)', () => {
-    const s = reduce(initialState, { type: 'CHALLENGE', index: 0, total: 1, action: 'blink', progress: 0, secondsLeft: 1, prompt: null });
+    const s = reduce(initialState, { type: 'CHALLENGE', index: 0, total: 1, action: 'blink', done: false, secondsLeft: 1, prompt: null, help: false });
     expect(s).toBe(initialState);
     const r = reduce({ name: 'result', outcome: 'passed', reason: null, attemptsLeft: 0, redirectUrl: null }, { type: 'UPLOAD', progress: 1, checking: true });
     expect(r.name).toBe('result');
+    // A late align frame after the result does not bring align back.
+    expect(reduce(r, { type: 'ALIGN', prompt: 'HOLD', help: false }).name).toBe('result');
+  });
+  it('cancel before an attempt started goes back to the intro', () => {
+    expect(reduce({ name: 'permission', progress: 0 }, { type: 'CANCELLED' })).toEqual({ name: 'intro' });
+    expect(reduce({ name: 'result', outcome: 'failed', reason: null, attemptsLeft: 0, redirectUrl: null }, { type: 'CANCELLED' }).name).toBe('result');
   });
 });
 

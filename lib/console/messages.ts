@@ -95,6 +95,7 @@ const M = {
   maxAttempts: ['Attempts per token', '每个令牌的尝试次数'],
   redirectOrigins: ['Redirect origins (one per line)', '允许的跳转来源（每行一个）'],
   reviewMode: ['Manual review', '人工审核'],
+  displayName: ['Display name (shown to the user; empty = none)', '显示名称（向用户展示，留空则不显示）'],
   'review.off': ['off', '关闭'],
   'review.on_fail': ['when the machine fails it', '机器判定失败时'],
   'review.always': ['always', '总是'],
