@@ -187,9 +187,10 @@ describe.skipIf(!!missing)('verify page UX (issue 12; Chromium, fake camera)', (
       expect(card).toContain('认证未通过');
       expect(card).toContain('重新发起');
       await desktopShot(page, 'ux2-result-failed-zh');
-      // No redirect, no dead end: "go back" (this tab has no history and was not opened by a script: the close hint).
+      // No redirect, no dead end: "go back" returns to the page before (here the tab's about:blank;
+      // with no page before, the window closes or a hint says to close it).
       await page.getByTestId('back').click();
-      await expect.poll(() => page.locator('[data-close-hint]').count()).toBe(1);
+      await expect.poll(async () => page.url() === 'about:blank' || (await page.locator('[data-close-hint]').count().catch(() => 0)) === 1).toBe(true);
       expect((await status('ux-final', t.ticket)).StatusCode).toBe(2);
       await page.goto(t.url);
       await expect.poll(() => page.locator('[data-token-state]').getAttribute('data-decided')).toBe('failed');
