@@ -213,7 +213,7 @@ function Button({ children, onClick, kind = 'primary', testId }: { children: Rea
         ? 'bg-white text-blue-800 ring-1 ring-blue-700 hover:bg-blue-50 focus-visible:outline-blue-700'
         : 'bg-transparent text-slate-700 underline underline-offset-4 hover:text-slate-900 focus-visible:outline-blue-700';
   return (
-    <button type="button" onClick={onClick} data-testid={testId} className={`mt-4 [@media(max-height:480px)]:mt-3 w-full rounded-xl px-4 py-3 text-base font-semibold focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 ${cls}`}>
+    <button type="button" onClick={onClick} data-testid={testId} className={`mt-4 [@media(max-height:480px)]:mt-3 ${kind === 'quiet' ? 'mx-auto block min-h-11 w-auto landscape:mx-0' : 'w-full'} rounded-xl px-4 py-3 text-base font-semibold focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2 ${cls}`}>
       {children}
     </button>
   );
@@ -441,7 +441,7 @@ function Result({ state, t, onRetry }: { state: Extract<FlowState, { name: 'resu
         <p className="mt-3 text-center text-slate-800">{passed ? t.ui.passedBody : reasonMessage(t, state.reason)}</p>
         {state.outcome === 'retry' && <p className="mt-2 text-center text-slate-800">{t.ui.attemptsLeft(state.attemptsLeft)}</p>}
         {state.outcome === 'failed' && <p className="mt-2 text-center text-slate-800">{t.ui.failedNext}</p>}
-        {state.outcome !== 'retry' && <p className="mt-2 text-center text-slate-700">{state.redirectUrl ? t.ui.redirecting : t.ui.noRedirect}</p>}
+        {(state.redirectUrl || passed) && <p className="mt-2 text-center text-slate-700">{state.redirectUrl ? t.ui.redirecting : t.ui.noRedirect}</p>}
       </div>
       {state.outcome === 'retry' && <Button onClick={onRetry}>{t.ui.tryAgain}</Button>}
       {state.outcome !== 'retry' && state.redirectUrl && (
