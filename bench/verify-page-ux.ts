@@ -27,32 +27,36 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const log = (m: string) => process.stdout.write(`[verify-page-ux] ${m}\n`);
 
-/** Records every state change and every change of the live prompt text, stamped with performance.now(). */
-function recorder() {
-  const w = window as unknown as { __ux: { states: { t: number; s: string }[]; prompts: { t: number; text: string; state: string }[] } };
+/**
+ * Records every state change and every change of the live prompt text, stamped with
+ * performance.now(). A string, not a function: tsx (esbuild keepNames) would wrap a function's
+ * inner closures in a `__name` helper the page does not have.
+ */
+const RECORDER = `(() => {
+  const w = window;
   w.__ux = { states: [], prompts: [] };
   let lastState = '';
-  let lastPrompt = '';
+  let lastPrompt = null;
   const look = () => {
-    const main = document.querySelector('[data-flow-state]');
-    const s = main?.getAttribute('data-flow-state') ?? '';
+    const s = document.querySelector('[data-flow-state]')?.getAttribute('data-flow-state') ?? '';
     if (s && s !== lastState) {
       w.__ux.states.push({ t: performance.now(), s });
       lastState = s;
     }
-    const p = document.querySelector('[data-live-prompt]')?.textContent ?? document.querySelector('[role="status"][aria-live]')?.textContent ?? '';
-    if (p !== lastPrompt) {
+    const live = document.querySelector('[data-live-prompt]') ?? document.querySelector('p[role="status"][aria-live]');
+    const p = live ? live.textContent : null;
+    if (live && p !== lastPrompt) {
       w.__ux.prompts.push({ t: performance.now(), text: p, state: s });
       lastPrompt = p;
     }
   };
   new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-}
+})();`;
 
 async function openPage(camera: string, url: string): Promise<{ page: Page; close(): Promise<void> }> {
   const browser = await launch(camera);
   const page = await phonePage(browser, 'zh-CN');
-  await page.addInitScript(recorder);
+  await page.addInitScript({ content: RECORDER });
   await page.goto(url);
   return { page, close: () => browser.close() };
 }
