@@ -14,11 +14,19 @@ export const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'n
 
 const INPUTS = ['app', 'lib', 'workers', 'public', 'proxy.ts', 'instrumentation.ts', 'next.config.mjs', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
 
+/**
+ * Files the model preparation writes (scripts/prepare-models.mjs, prepare-browser-models.mjs):
+ * they are derived from package-lock.json (already an input) and served from public/ at run time,
+ * not compiled, so they never call for a rebuild — and `npm start` prepares them before this check.
+ */
+const PREPARED = [path.join('public', 'models')];
+
 /** A digest of everything that goes into the build (paths, sizes, mtimes). */
 export function sourceDigest() {
   const h = crypto.createHash('sha256');
   const walk = (p) => {
     if (!fs.existsSync(p)) return;
+    if (PREPARED.includes(path.relative(root, p))) return;
     const st = fs.statSync(p);
     if (st.isDirectory()) for (const e of fs.readdirSync(p).sort()) walk(path.join(p, e));
     else h.update(path.relative(root, p)).update(String(st.size)).update(String(st.mtimeMs));

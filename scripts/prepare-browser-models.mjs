@@ -297,6 +297,18 @@ function main() {
   }
   const patched = patchModel(original);
   const summary = verify(patched, original);
+  // Write only when the content differs: `npm start` runs this before every start, and a rewrite
+  // (new mtime) under a running server, or in front of the build check, is a change for nothing.
+  let current = null;
+  try {
+    current = readFileSync(TARGET);
+  } catch {
+    /* missing: written below */
+  }
+  if (current && Buffer.compare(current, Buffer.from(patched)) === 0) {
+    console.log(`prepare-browser-models: ${TARGET.slice(root.length + 1)} up to date (${patched.length} bytes)`);
+    return;
+  }
   mkdirSync(dirname(TARGET), { recursive: true });
   const tmp = `${TARGET}.tmp`;
   writeFileSync(tmp, patched);

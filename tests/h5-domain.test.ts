@@ -7,6 +7,7 @@ import { actionVisible, checkSamePerson, countPeople, type FaceFacts, type Frame
 import { decide, type Scoring } from '../lib/verification/h5/decision';
 import { isRetryable } from '../lib/verification/h5/reasons';
 import { initialState, reduce } from '../app/verify/machine';
+import { detectBrowser, inAppKind } from '../app/verify/in-app';
 import { ChallengeTracker } from '../app/verify/capture/challenge-tracker';
 import { CATALOGUES, reasonMessage } from '../lib/i18n/messages';
 
@@ -129,23 +130,37 @@ describe('page state machine', () => {
   it('walks intro → permission → loading → align → challenge → uploading → result', () => {
     let s = reduce(initialState, { type: 'START' });
     expect(s.name).toBe('permission');
+    // Models loading while the permission prompt is open do not change what the page says.
+    s = reduce(s, { type: 'LOAD_PROGRESS', progress: 0.4 });
+    expect(s).toEqual({ name: 'permission', progress: 0.4 });
     s = reduce(s, { type: 'CAMERA_READY' });
+    expect(s).toEqual({ name: 'loading', progress: 0.4, stage: 'models' });
     s = reduce(s, { type: 'LOAD_PROGRESS', progress: 0.5 });
-    expect(s).toEqual({ name: 'loading', progress: 0.5 });
-    s = reduce(s, { type: 'READY' });
-    expect(s).toEqual({ name: 'align', prompt: 'DETECTING', hold: 0, help: false });
-    s = reduce(s, { type: 'ALIGN', prompt: 'MOVE_BACK', hold: 0, help: true });
-    expect(s).toEqual({ name: 'align', prompt: 'MOVE_BACK', hold: 0, help: true });
-    s = reduce(s, { type: 'CHALLENGE', index: 0, total: 1, action: 'blink', progress: 0, secondsLeft: 30, prompt: null });
+    expect(s).toEqual({ name: 'loading', progress: 0.5, stage: 'models' });
+    s = reduce(s, { type: 'LOAD_PROGRESS', progress: 1, stage: 'starting' });
+    expect(s).toEqual({ name: 'loading', progress: 1, stage: 'starting' });
+    s = reduce(s, { type: 'READY', total: 2 });
+    expect(s).toEqual({ name: 'align', prompt: 'DETECTING', help: false, total: 2 });
+    s = reduce(s, { type: 'ALIGN', prompt: 'MOVE_BACK', help: true });
+    expect(s).toEqual({ name: 'align', prompt: 'MOVE_BACK', help: true, total: 2 });
+    s = reduce(s, { type: 'CHALLENGE', index: 0, total: 1, action: 'blink', done: false, secondsLeft: 30, prompt: null, help: false });
     s = reduce(s, { type: 'UPLOAD', progress: 0.3, checking: false });
-    s = reduce(s, { type: 'DECIDED', outcome: 'passed', reason: null, attemptsLeft: 0, redirectUrl: null });
+    s = reduce(s, { type: 'DECIDED', outcome: 'retry', reason: 'USER_CANCELLED', attemptsLeft: 1, redirectUrl: null });
     expect(s.name).toBe('result');
+    // Restart with the camera on: no permission screen again.
+    expect(reduce(s, { type: 'RESTART' })).toEqual({ name: 'loading', progress: 1, stage: 'starting' });
   });
   it('ignores events from states already left (late timers, late frames)', () => {
-    const s = reduce(initialState, { type: 'CHALLENGE', index: 0, total: 1, action: 'blink', progress: 0, secondsLeft: 1, prompt: null });
+    const s = reduce(initialState, { type: 'CHALLENGE', index: 0, total: 1, action: 'blink', done: false, secondsLeft: 1, prompt: null, help: false });
     expect(s).toBe(initialState);
     const r = reduce({ name: 'result', outcome: 'passed', reason: null, attemptsLeft: 0, redirectUrl: null }, { type: 'UPLOAD', progress: 1, checking: true });
     expect(r.name).toBe('result');
+    // A late align frame after the result does not bring align back.
+    expect(reduce(r, { type: 'ALIGN', prompt: 'HOLD', help: false }).name).toBe('result');
+  });
+  it('cancel before an attempt started goes back to the intro', () => {
+    expect(reduce({ name: 'permission', progress: 0 }, { type: 'CANCELLED' })).toEqual({ name: 'intro' });
+    expect(reduce({ name: 'result', outcome: 'failed', reason: null, attemptsLeft: 0, redirectUrl: null }, { type: 'CANCELLED' }).name).toBe('result');
   });
 });
 
@@ -197,5 +212,30 @@ describe('catalogues', () => {
     }
     expect(Object.keys(CATALOGUES['zh-CN'].errors)).toEqual(Object.keys(CATALOGUES.en.errors));
     expect(Object.keys(CATALOGUES['zh-CN'].align)).toEqual(Object.keys(CATALOGUES.en.align));
+  });
+});
+
+describe('in-app browser detection (page)', () => {
+  const UAS: [string, string | null][] = [
+    ['Mozilla/5.0 (Linux; Android 13; PHB110; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64', 'wechat'],
+    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI', 'wechat'],
+    ['Mozilla/5.0 (iPhone; CPU iPhone OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 QQ/8.9.78.614 V1_IPH_SQ_8.9.78_1_APP_A Pixel/1170', 'qq'],
+    ['Mozilla/5.0 (Linux; U; Android 12; zh-CN; V2118A) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/69.0.3497.100 UWS/3.22.2.43 Mobile Safari/537.36 AliApp(AP/10.5.36.8100) AlipayClient/10.5.36.8100', 'alipay'],
+    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Weibo (iPhone15,2__weibo__13.10.1__iphone__os17.0)', 'weibo'],
+    ['Mozilla/5.0 (Linux; Android 13; M2012K11AC; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.141 Mobile Safari/537.36 AliApp(DingTalk/7.0.40) com.alibaba.android.rimet/33531201 Channel/227200 language/zh-CN', 'dingtalk'],
+    ['Mozilla/5.0 (Linux; Android 14; Pixel 8; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/121.0.6167.101 Mobile Safari/537.36', 'android-webview'],
+    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148', 'ios-webview'],
+    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1', null],
+    ['Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/120.0.6099.119 Mobile/15E148 Safari/604.1', null],
+    ['Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/121.0.0.0 Mobile Safari/537.36', null],
+    ['Mozilla/5.0 (Linux; U; Android 13; zh-cn; PHB110) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/109.0.5414.86 MQQBrowser/14.6 Mobile Safari/537.36', null],
+  ];
+  it.each(UAS)('%s → %s', (ua, kind) => {
+    expect(inAppKind(ua)).toBe(kind);
+  });
+  it('camera: missing API → blocked; an in-app browser with it → maybe; an ordinary browser → ok', () => {
+    expect(detectBrowser(UAS[0]![0], false)).toEqual({ kind: 'wechat', os: 'android', camera: 'blocked' });
+    expect(detectBrowser(UAS[1]![0], true)).toEqual({ kind: 'wechat', os: 'ios', camera: 'maybe' });
+    expect(detectBrowser(UAS[10]![0], true)).toEqual({ kind: null, os: 'android', camera: 'ok' });
   });
 });

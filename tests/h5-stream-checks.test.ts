@@ -256,7 +256,7 @@ describe('align against the guide (page)', () => {
     expect(evaluateAlign(frame(480, 480, 0.5, 0.5, 0.5, { pose: { yaw: 30, pitch: 0, roll: 0 } }))).toBe('FACE_FRONT');
     expect(evaluateAlign(frame(480, 480, 0.5, 0.5, 0.5, { eyeOpen: { left: 0, right: 0 } }))).toBe('OPEN_EYES');
   });
-  it('PromptStabilizer holds a prompt for minPromptMs; HOLD replaces it at once', () => {
+  it('PromptStabilizer holds every prompt for minPromptMs, HOLD included (no flicker)', () => {
     const s = new PromptStabilizer();
     const T = ALIGN_RULES.minPromptMs;
     expect(s.show('MOVE_LEFT', 0)).toBe('MOVE_LEFT');
@@ -264,8 +264,18 @@ describe('align against the guide (page)', () => {
     expect(s.show('MOVE_CLOSER', T - 1)).toBe('MOVE_LEFT');
     expect(s.show('MOVE_CLOSER', T)).toBe('MOVE_CLOSER');
     expect(s.show('MOVE_BACK', T + 10)).toBe('MOVE_CLOSER');
-    expect(s.show('HOLD', T + 20)).toBe('HOLD');
+    expect(s.show('HOLD', T + 20)).toBe('MOVE_CLOSER');
+    expect(s.show('HOLD', 2 * T)).toBe('HOLD');
+    expect(s.show('MOVE_LEFT', 2 * T + 50)).toBe('HOLD');
     s.reset();
-    expect(s.show('NO_FACE', T + 30)).toBe('NO_FACE');
+    expect(s.show('NO_FACE', 2 * T + 60)).toBe('NO_FACE');
+  });
+  it('aligned: the offsets widen, the edge of the circle does not (no "hold it" half outside)', () => {
+    // A big face (0.8 of the guide) 0.19 off centre: its side is 0.59 from the centre, well past the
+    // circle (radius 0.5); the widened offset alone (0.2 × 1.3) used to let it hold.
+    const big = frame(480, 480, 0.8, 0.5 + 0.19, 0.5);
+    expect(evaluateAlign(big, true)).toBe('MOVE_RIGHT');
+    // A face taller than the circle is cut off at forehead or chin.
+    expect(evaluateAlign(frame(480, 480, 0.75, 0.5, 0.5, { box: { pixels: { x: 60, y: 0, width: 360, height: 520 }, normalized: { x: 0.125, y: 0, width: 0.75, height: 1.08 } } }), true)).toBe('MOVE_BACK');
   });
 });

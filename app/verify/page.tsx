@@ -1,35 +1,56 @@
 import { headers } from 'next/headers';
 import type { Metadata } from 'next';
 import { getAppContext } from '../../lib/context';
-import { pickLocale } from '../../lib/i18n/locale';
-import { resolveToken } from '../../lib/verification/tokens';
+import { CATALOGUES, reasonMessage } from '../../lib/i18n/messages';
+import { pickLocale, type Locale } from '../../lib/i18n/locale';
+import { getScene } from '../../lib/store/scenes';
+import { resolveToken, type ResolvedToken } from '../../lib/verification/tokens';
 import { TOKEN_MESSAGES } from './token-messages';
 import { VerifyFlow } from './verify-flow';
 
 export const dynamic = 'force-dynamic';
 
-// The page URL carries a bearer token: never send it onwards, never let it be indexed.
-export const metadata: Metadata = { referrer: 'no-referrer', robots: { index: false, follow: false } };
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-export default async function VerifyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+/** Locale, token and the scene's display name, once per request (metadata and page both need them). */
+async function load(searchParams: SearchParams): Promise<{ locale: Locale; token: string; resolved: ResolvedToken; displayName?: string }> {
   const sp = await searchParams;
-  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const locale = pickLocale(one(sp.lang), (await headers()).get('accept-language'));
   const ctx = await getAppContext();
   const token = one(sp.token) ?? '';
-  const { state } = await resolveToken(ctx.db, token);
+  const resolved = await resolveToken(ctx.db, token);
+  // Who asks is named only to someone holding a live link for it (an unknown token learns nothing).
+  const scene = resolved.task && resolved.state !== 'unknown' ? await getScene(ctx.db, resolved.task.biz) : null;
+  return { locale, token, resolved, displayName: scene?.settings.displayName };
+}
+
+// The page URL carries a bearer token: never send it onwards, never let it be indexed. The tab
+// title is in the page's language and names who asks (the scene's displayName).
+export async function generateMetadata({ searchParams }: { searchParams: SearchParams }): Promise<Metadata> {
+  const { locale, displayName } = await load(searchParams);
+  return { title: CATALOGUES[locale].pageTitle(displayName), referrer: 'no-referrer', robots: { index: false, follow: false } };
+}
+
+export default async function VerifyPage({ searchParams }: { searchParams: SearchParams }) {
+  const { locale, token, resolved, displayName } = await load(searchParams);
+  const { state } = resolved;
   if (state === 'valid') {
     return (
       <div data-token-state="valid">
-        <VerifyFlow token={token} locale={locale} successRedirect={one(sp.successRedirect)} failRedirect={one(sp.failRedirect)} />
+        <VerifyFlow token={token} locale={locale} successRedirect={one((await searchParams).successRedirect)} failRedirect={one((await searchParams).failRedirect)} displayName={displayName} />
       </div>
     );
   }
-  const msg = TOKEN_MESSAGES[locale][state];
+  // A decided ticket says plainly whether it passed or failed (and why), not just "finished".
+  const decided = state === 'decided' && resolved.task ? (resolved.task.status_code === 1 ? 'passed' : 'failed') : null;
+  const msg = decided ? CATALOGUES[locale].finished[decided] : TOKEN_MESSAGES[locale][state];
+  const why = decided === 'failed' ? reasonMessage(CATALOGUES[locale], resolved.task?.audit_conclusions) : '';
   return (
     <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center p-6" lang={locale} data-flow-state="token">
-      <div role="status" aria-live="polite" data-token-state={state} className="rounded-2xl bg-white p-6 shadow-sm">
+      <div role="status" aria-live="polite" data-token-state={state} data-decided={decided ?? undefined} className="rounded-2xl bg-white p-6 shadow-sm">
         <h1 className="text-xl font-semibold">{msg.title}</h1>
+        {why && <p className="mt-3 text-slate-800">{why}</p>}
         <p className="mt-3 text-slate-700">{msg.body}</p>
       </div>
     </main>

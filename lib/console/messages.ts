@@ -105,6 +105,7 @@ const M = {
   callbackOrigins: ['Callback origins (one per line)', '允许的回调来源（每行一个）'],
   sceneId: ['SceneId (2019-03-07 API, numeric)', 'SceneId（2019-03-07 接口，数字）'],
   reviewMode: ['Manual review', '人工审核'],
+  displayName: ['Display name (shown to the user; empty = none)', '显示名称（向用户展示，留空则不显示）'],
   'review.off': ['off', '关闭'],
   'review.on_fail': ['when the machine fails it', '机器判定失败时'],
   'review.always': ['always', '总是'],

@@ -4,6 +4,10 @@ import type { Locale } from './locale';
 import type { TokenState } from '../verification/tokens';
 import type { ReasonCode } from '../verification/h5/reasons';
 
+/** In-app browsers and WebViews the verify page recognises (app/verify/in-app.ts). */
+export type InAppName = 'wechat' | 'qq' | 'alipay' | 'weibo' | 'dingtalk' | 'android-webview' | 'ios-webview';
+export type LoadStageName = 'models' | 'warmup' | 'starting';
+
 export type LivenessActionName = 'blink' | 'mouth_open' | 'turn_left' | 'turn_right' | 'nod';
 
 /** Failures of the page itself (camera, models, network), each with its own explanation. */
@@ -46,7 +50,18 @@ export type ReasonKey = Exclude<ReasonCode, `LIVENESS_ACTION_NOT_DETECTED:${stri
 
 export interface Catalogue {
   token: Record<TokenState, { title: string; body: string }>;
+  /** A decided ticket's link, opened again: says plainly whether it passed or failed. */
+  finished: Record<'passed' | 'failed', { title: string; body: string }>;
+  /** The browser tab's title; with the scene's displayName when it has one. */
+  pageTitle: (displayName?: string) => string;
   ui: {
+    requestedBy: (name: string) => string;
+    cancel: string;
+    backToApp: string;
+    closeHint: string;
+    failedNext: string;
+    loadingStage: Record<LoadStageName, string>;
+    timer: (s: number) => string;
     introTitle: string;
     introSteps: string[];
     privacyTitle: string;
@@ -80,6 +95,18 @@ export interface Catalogue {
   };
   errors: Record<FlowErrorCode, { title: string; body: string }>;
   align: Record<AlignPrompt, string>;
+  /** Concrete help when a challenge is not being met after a few seconds. */
+  challengeHelp: Record<LivenessActionName, string>;
+  inApp: {
+    names: Record<InAppName, string>;
+    /** Shown at once on the intro where the camera cannot work here. */
+    blockedTitle: (app: string) => string;
+    blockedBody: Record<InAppName, string>;
+    /** On the intro where the camera may work (go on, with a way out). */
+    maybeNote: Record<InAppName, string>;
+    /** Camera denied inside that app: its own settings path. */
+    deniedBody: Record<InAppName, string>;
+  };
   /** Concrete help shown when one condition keeps failing for a few seconds. */
   alignHelp: Record<AlignPrompt, string>;
   challenge: Record<LivenessActionName, string>;
@@ -92,10 +119,22 @@ const zh: Catalogue = {
     valid: { title: '实人认证', body: '链接有效。接下来将使用摄像头确认是您本人在操作。' },
     expired: { title: '链接已过期', body: '此认证链接已超过有效期（30 分钟）。请返回原应用重新发起认证。' },
     superseded: { title: '链接已失效', body: '您已发起了新的认证，此旧链接不再可用。请使用最新的链接。' },
-    decided: { title: '认证已完成', body: '此认证已经结束，无需重复操作。请返回原应用查看结果。' },
+    decided: { title: '此认证已结束', body: '此链接的认证已经结束，不能再次使用。请回到原应用查看结果。' },
     unknown: { title: '链接无效', body: '无法识别此认证链接。请确认链接完整，或返回原应用重新发起认证。' },
   },
+  finished: {
+    passed: { title: '认证已通过', body: '此认证已经通过，无需重复操作。请回到原应用继续。' },
+    failed: { title: '认证未通过', body: '此认证没有通过，已经结束，此链接不能再使用。如需再次认证，请回到原应用重新发起。' },
+  },
+  pageTitle: (name) => (name ? `实人认证 - ${name}` : '实人认证'),
   ui: {
+    requestedBy: (name) => `由「${name}」发起`,
+    cancel: '取消认证',
+    backToApp: '返回',
+    closeHint: '现在可以关闭此页面，回到原应用。',
+    failedNext: '如需再次认证，请回到原应用重新发起。',
+    loadingStage: { models: '正在加载人脸检测组件…', warmup: '正在打开摄像头画面…', starting: '马上开始…' },
+    timer: (s) => `剩余 ${s} 秒`,
     introTitle: '实人认证',
     introSteps: ['打开前置摄像头，把脸放进取景框', '按提示完成几个简单动作（如眨眼、张嘴、转头）', '我们在服务器上再次核验，完成后自动返回'],
     privacyTitle: '隐私说明',
@@ -105,7 +144,7 @@ const zh: Catalogue = {
     permissionBody: '浏览器将询问是否允许使用摄像头，请选择“允许”。',
     loadingTitle: '正在准备',
     loadingBody: '正在加载人脸检测模型，首次使用可能需要几秒钟。',
-    alignTitle: '请将脸放入框内',
+    alignTitle: '对准人脸',
     challengeTitle: (k, n) => `动作 ${k}/${n}`,
     secondsLeft: (s) => `剩余 ${s} 秒`,
     uploadingTitle: '正在上传',
@@ -138,7 +177,7 @@ const zh: Catalogue = {
     MODEL_LOAD_FAILED: { title: '加载失败', body: '人脸检测组件没有加载成功，可能是网络不稳定。请检查网络后重试。' },
     NETWORK: { title: '网络连接失败', body: '无法连接到认证服务。请检查网络后重试。' },
     UPLOAD_FAILED: { title: '上传失败', body: '核验照片多次上传失败。请检查网络后重试，已上传的部分不会重复提交。' },
-    ATTEMPTS_EXHAUSTED: { title: '尝试次数已用完', body: '本次认证的尝试次数已用完。请返回原应用重新发起认证。' },
+    ATTEMPTS_EXHAUSTED: { title: '认证未通过', body: '本次认证的尝试次数已经用完，认证没有通过，已经结束。如需再次认证，请回到原应用重新发起。' },
     SERVER_ERROR: { title: '服务暂时不可用', body: '认证服务出现问题。请稍后重试。' },
   },
   align: {
@@ -177,6 +216,44 @@ const zh: Catalogue = {
     HOLD: '',
     DETECTING: '',
   },
+  challengeHelp: {
+    blink: '闭上双眼约半秒，再睁开，像慢慢眨一次眼。戴眼镜时请确认镜片没有反光。',
+    mouth_open: '把嘴张大到能看见牙齿，停一下，再合上。',
+    turn_left: '把头慢慢向左转（约 30 度，看向屏幕左边缘外），再转回正面。只转头，不要移动手机。',
+    turn_right: '把头慢慢向右转（约 30 度，看向屏幕右边缘外），再转回正面。只转头，不要移动手机。',
+    nod: '慢慢低头再抬头（下巴向下约一拳），再回到正面。只动头，不要移动手机。',
+  },
+  inApp: {
+    names: { wechat: '微信', qq: 'QQ', alipay: '支付宝', weibo: '微博', dingtalk: '钉钉', 'android-webview': '应用内', 'ios-webview': '应用内' },
+    blockedTitle: (app) => `在${app}中无法使用摄像头`,
+    blockedBody: {
+      wechat: '请点右上角“···”，选择“在浏览器打开”；或复制链接到手机浏览器打开，也可以用另一台手机扫描下方二维码。',
+      qq: '请点右上角“···”，选择“用浏览器打开”；或复制链接到手机浏览器，也可以用另一台手机扫码。',
+      alipay: '请点右上角“···”，选择“在浏览器中打开”；或复制链接到手机浏览器，也可以用另一台手机扫码。',
+      weibo: '请点右上角“···”，选择“用浏览器打开”；或复制链接到手机浏览器，也可以用另一台手机扫码。',
+      dingtalk: '请点右上角“···”，选择“在浏览器打开”；或复制链接到手机浏览器，也可以用另一台手机扫码。',
+      'android-webview': '此应用的内置页面无法调用摄像头。请复制链接到 Chrome 等手机浏览器打开，或用另一台手机扫描二维码。',
+      'ios-webview': '此应用的内置页面无法调用摄像头。请复制链接到 Safari 打开，或用另一台手机扫描二维码。',
+    },
+    maybeNote: {
+      wechat: '您正在微信中打开。如果摄像头打不开，请点右上角“···”选择“在浏览器打开”。',
+      qq: '您正在 QQ 中打开。如果摄像头打不开，请点右上角“···”选择“用浏览器打开”。',
+      alipay: '您正在支付宝中打开。如果摄像头打不开，请点右上角“···”选择“在浏览器中打开”。',
+      weibo: '您正在微博中打开。如果摄像头打不开，请点右上角“···”选择“用浏览器打开”。',
+      dingtalk: '您正在钉钉中打开。如果摄像头打不开，请点右上角“···”选择“在浏览器打开”。',
+      'android-webview': '您正在应用的内置页面中打开。如果摄像头打不开，请复制链接到手机浏览器。',
+      'ios-webview': '您正在应用的内置页面中打开。如果摄像头打不开，请复制链接到 Safari。',
+    },
+    deniedBody: {
+      wechat: '微信没有地址栏，请在系统设置里允许微信使用相机：iPhone 打开“设置 > 微信 > 相机”；Android 打开“设置 > 应用 > 微信 > 权限 > 相机”，选择“允许”。然后回到这里点“重试”，或点右上角“···”选择“在浏览器打开”。',
+      qq: '请在系统设置里允许 QQ 使用相机：iPhone 打开“设置 > QQ > 相机”；Android 打开“设置 > 应用 > QQ > 权限 > 相机”。然后点“重试”，或用浏览器打开此页。',
+      alipay: '请在系统设置里允许支付宝使用相机：iPhone 打开“设置 > 支付宝 > 相机”；Android 打开“设置 > 应用 > 支付宝 > 权限 > 相机”。然后点“重试”，或用浏览器打开此页。',
+      weibo: '请在系统设置里允许微博使用相机：iPhone 打开“设置 > 微博 > 相机”；Android 打开“设置 > 应用 > 微博 > 权限 > 相机”。然后点“重试”，或用浏览器打开此页。',
+      dingtalk: '请在系统设置里允许钉钉使用相机：iPhone 打开“设置 > 钉钉 > 相机”；Android 打开“设置 > 应用 > 钉钉 > 权限 > 相机”。然后点“重试”，或用浏览器打开此页。',
+      'android-webview': '此应用可能不允许网页使用摄像头。请在“设置 > 应用 > 此应用 > 权限 > 相机”中允许后点“重试”；仍不行时，请复制链接到手机浏览器打开。',
+      'ios-webview': '此应用可能不允许网页使用摄像头。请在“设置 > 此应用 > 相机”中允许后点“重试”；仍不行时，请复制链接到 Safari 打开。',
+    },
+  },
   challenge: {
     blink: '请眨眨眼',
     mouth_open: '请张张嘴',
@@ -212,10 +289,22 @@ const en: Catalogue = {
     valid: { title: 'Identity verification', body: 'This link is valid. Next, the camera will confirm that it is really you.' },
     expired: { title: 'Link expired', body: 'This verification link is older than 30 minutes. Go back to the app and start again.' },
     superseded: { title: 'Link replaced', body: 'A newer verification was started, so this link no longer works. Use the latest link.' },
-    decided: { title: 'Verification finished', body: 'This verification has already ended. Go back to the app to see the result.' },
+    decided: { title: 'This verification has ended', body: 'This link’s verification is over and cannot be used again. Go back to the app to see the result.' },
     unknown: { title: 'Invalid link', body: 'This verification link is not recognised. Check that it is complete, or start again from the app.' },
   },
+  finished: {
+    passed: { title: 'Verification passed', body: 'This verification has already passed; there is nothing more to do. Go back to the app to continue.' },
+    failed: { title: 'Verification failed', body: 'This verification did not pass and has ended; this link cannot be used again. To try again, start a new verification from the app.' },
+  },
+  pageTitle: (name) => (name ? `Identity verification – ${name}` : 'Identity verification'),
   ui: {
+    requestedBy: (name) => `Requested by ${name}`,
+    cancel: 'Cancel',
+    backToApp: 'Go back',
+    closeHint: 'You can close this page now and return to the app.',
+    failedNext: 'To try again, start a new verification from the app.',
+    loadingStage: { models: 'Loading face detection…', warmup: 'Starting the camera picture…', starting: 'About to start…' },
+    timer: (s) => `${s} seconds left`,
     introTitle: 'Identity verification',
     introSteps: ['Turn on the front camera and put your face in the frame', 'Follow a few simple prompts (blink, open your mouth, turn your head)', 'Our server double-checks, then takes you back'],
     privacyTitle: 'Privacy',
@@ -225,7 +314,7 @@ const en: Catalogue = {
     permissionBody: 'Your browser will ask to use the camera. Choose “Allow”.',
     loadingTitle: 'Getting ready',
     loadingBody: 'Loading face detection. The first time can take a few seconds.',
-    alignTitle: 'Put your face in the frame',
+    alignTitle: 'Position your face',
     challengeTitle: (k, n) => `Step ${k} of ${n}`,
     secondsLeft: (s) => `${s} s left`,
     uploadingTitle: 'Uploading',
@@ -258,7 +347,7 @@ const en: Catalogue = {
     MODEL_LOAD_FAILED: { title: 'Loading failed', body: 'Face detection could not be loaded, possibly because of a weak connection. Check your network and retry.' },
     NETWORK: { title: 'No connection', body: 'The verification service cannot be reached. Check your network and retry.' },
     UPLOAD_FAILED: { title: 'Upload failed', body: 'Uploading your photos failed several times. Check your network and retry; parts already uploaded are not sent twice.' },
-    ATTEMPTS_EXHAUSTED: { title: 'No attempts left', body: 'All attempts for this verification have been used. Go back to the app to start again.' },
+    ATTEMPTS_EXHAUSTED: { title: 'Verification failed', body: 'All attempts for this verification have been used, so it did not pass and has ended. To try again, start a new verification from the app.' },
     SERVER_ERROR: { title: 'Service unavailable', body: 'The verification service had a problem. Try again in a moment.' },
   },
   align: {
@@ -296,6 +385,44 @@ const en: Catalogue = {
     OPEN_EYES: 'Open your eyes naturally and look at the screen; take off sunglasses.',
     HOLD: '',
     DETECTING: '',
+  },
+  challengeHelp: {
+    blink: 'Close both eyes for about half a second, then open them: one slow blink. With glasses, make sure the lenses do not reflect light.',
+    mouth_open: 'Open your mouth wide enough to show your teeth, hold it a moment, then close it.',
+    turn_left: 'Slowly turn your head to your left (about 30°, looking past the left edge of the screen), then back to the front. Move your head, not the phone.',
+    turn_right: 'Slowly turn your head to your right (about 30°, looking past the right edge of the screen), then back to the front. Move your head, not the phone.',
+    nod: 'Slowly lower your chin (about a fist’s height) and lift it back to the front. Move your head, not the phone.',
+  },
+  inApp: {
+    names: { wechat: 'WeChat', qq: 'QQ', alipay: 'Alipay', weibo: 'Weibo', dingtalk: 'DingTalk', 'android-webview': 'this app', 'ios-webview': 'this app' },
+    blockedTitle: (app) => `The camera cannot be used in ${app}`,
+    blockedBody: {
+      wechat: 'Tap “···” at the top right and choose “Open in Browser”; or copy the link into your phone’s browser, or scan the code below with another phone.',
+      qq: 'Tap “···” at the top right and choose “Open in Browser”; or copy the link into your phone’s browser, or scan the code with another phone.',
+      alipay: 'Tap “···” at the top right and choose “Open in Browser”; or copy the link into your phone’s browser, or scan the code with another phone.',
+      weibo: 'Tap “···” at the top right and choose “Open in Browser”; or copy the link into your phone’s browser, or scan the code with another phone.',
+      dingtalk: 'Tap “···” at the top right and choose “Open in Browser”; or copy the link into your phone’s browser, or scan the code with another phone.',
+      'android-webview': 'This app’s built-in page cannot use the camera. Copy the link into Chrome or another browser, or scan the code with another phone.',
+      'ios-webview': 'This app’s built-in page cannot use the camera. Copy the link into Safari, or scan the code with another phone.',
+    },
+    maybeNote: {
+      wechat: 'You opened this in WeChat. If the camera does not start, tap “···” at the top right and choose “Open in Browser”.',
+      qq: 'You opened this in QQ. If the camera does not start, tap “···” at the top right and choose “Open in Browser”.',
+      alipay: 'You opened this in Alipay. If the camera does not start, tap “···” at the top right and choose “Open in Browser”.',
+      weibo: 'You opened this in Weibo. If the camera does not start, tap “···” at the top right and choose “Open in Browser”.',
+      dingtalk: 'You opened this in DingTalk. If the camera does not start, tap “···” at the top right and choose “Open in Browser”.',
+      'android-webview': 'You opened this inside an app. If the camera does not start, copy the link into your phone’s browser.',
+      'ios-webview': 'You opened this inside an app. If the camera does not start, copy the link into Safari.',
+    },
+    deniedBody: {
+      wechat: 'WeChat has no address bar: allow WeChat to use the camera in the system settings. iPhone: Settings > WeChat > Camera. Android: Settings > Apps > WeChat > Permissions > Camera > Allow. Then come back and tap Retry, or tap “···” and choose “Open in Browser”.',
+      qq: 'Allow QQ to use the camera in the system settings. iPhone: Settings > QQ > Camera. Android: Settings > Apps > QQ > Permissions > Camera. Then tap Retry, or open this page in a browser.',
+      alipay: 'Allow Alipay to use the camera in the system settings. iPhone: Settings > Alipay > Camera. Android: Settings > Apps > Alipay > Permissions > Camera. Then tap Retry, or open this page in a browser.',
+      weibo: 'Allow Weibo to use the camera in the system settings. iPhone: Settings > Weibo > Camera. Android: Settings > Apps > Weibo > Permissions > Camera. Then tap Retry, or open this page in a browser.',
+      dingtalk: 'Allow DingTalk to use the camera in the system settings. iPhone: Settings > DingTalk > Camera. Android: Settings > Apps > DingTalk > Permissions > Camera. Then tap Retry, or open this page in a browser.',
+      'android-webview': 'This app may not let web pages use the camera. Allow it under Settings > Apps > this app > Permissions > Camera and tap Retry; if that does not help, copy the link into your browser.',
+      'ios-webview': 'This app may not let web pages use the camera. Allow it under Settings > this app > Camera and tap Retry; if that does not help, copy the link into Safari.',
+    },
   },
   challenge: {
     blink: 'Blink your eyes',

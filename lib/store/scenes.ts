@@ -24,6 +24,8 @@ export const sceneSettingsSchema = z
     livenessThreshold: z.number().min(0).max(1).optional(),
     /** AccessKeys that may use this scene (absent: every enabled key); another key gets Error.NoPermissionAccess. */
     accessKeys: z.array(z.string().min(1).max(64)).max(1000).optional(),
+    /** Who asks, as the verify page names it (tab title, intro), e.g. "示例银行". Absent: the page names no one. */
+    displayName: z.string().trim().min(1).max(64).optional(),
     /** Manual review (console): off, when the machine fails the task, or always (RPManual's default). */
     review: z.enum(['off', 'on_fail', 'always']).optional(),
     /** The numeric SceneId partners of the 2019-03-07 API send (InitFaceVerify, DescribeFaceVerify…); unique among scenes. */

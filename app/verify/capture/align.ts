@@ -22,6 +22,14 @@ export const ALIGN_RULES = {
   maxOffsetY: 0.2,
   maxEdge: 0.55,
   /**
+   * The edge limit while aligned: hysteresis widens the offsets, never this much, so "hold it"
+   * never shows with a side of the face box outside the round preview (the offsets widened by
+   * 1.3 used to let a big face sit half outside the circle).
+   */
+  maxEdgeAligned: 0.58,
+  /** Face box height over the guide's diameter: taller means forehead or chin is cut off. */
+  maxFaceHeight: 1.0,
+  /**
    * Once a condition is met it holds until it is clearly broken (hysteresis): a box hovering at
    * a limit must not make the prompt flicker. Limits widen by this factor while aligned.
    */
@@ -34,7 +42,7 @@ export const ALIGN_RULES = {
   minEyeOpen: 0.5,
   /** How long every condition must hold before the challenges start. */
   holdMs: 600,
-  /** A prompt stays at least this long before another replaces it (except for HOLD). */
+  /** A prompt stays at least this long before another replaces it (HOLD included: no flicker, ≤ 1 change per 0.8 s). */
   minPromptMs: 800,
   /** Help for the failing condition appears after this long without being aligned. */
   helpAfterMs: 5000,
@@ -94,10 +102,14 @@ export function evaluateAlign(a: FrameAnalysis, aligned = false, guide: Guide = 
   const size = b.width / g.d;
   if (size < R.minFaceSize / k) return 'MOVE_CLOSER';
   if (size > Math.min(1.05, R.maxFaceSize * (aligned ? 1.05 : 1))) return 'MOVE_BACK';
+  const height = b.height / g.d;
+  if (height > R.maxFaceHeight * (aligned ? 1.05 : 1)) return 'MOVE_BACK';
   const dx = (b.x + b.width / 2 - g.cx) / g.d;
   const dy = (b.y + b.height / 2 - g.cy) / g.d;
-  const limX = Math.min(R.maxOffsetX, Math.max(0.05, R.maxEdge - size / 2)) * k;
-  const limY = Math.min(R.maxOffsetY, Math.max(0.05, R.maxEdge - (b.height / g.d) / 2)) * k;
+  // Offsets widen with hysteresis; the edge limit barely does (see maxEdgeAligned).
+  const edge = aligned ? R.maxEdgeAligned : R.maxEdge;
+  const limX = Math.min(R.maxOffsetX * k, Math.max(0.05, edge - size / 2));
+  const limY = Math.min(R.maxOffsetY * k, Math.max(0.05, edge - height / 2));
   if (Math.abs(dx) > limX || Math.abs(dy) > limY) {
     if (Math.abs(dx) / R.maxOffsetX >= Math.abs(dy) / R.maxOffsetY) return dx > 0 ? 'MOVE_RIGHT' : 'MOVE_LEFT';
     return dy > 0 ? 'MOVE_UP' : 'MOVE_DOWN';
@@ -113,20 +125,24 @@ export function evaluateAlign(a: FrameAnalysis, aligned = false, guide: Guide = 
 
 /**
  * What the page shows: a new prompt replaces the shown one only after the shown one stayed
- * `minPromptMs` (HOLD and leaving HOLD are immediate only in one direction: "hold it" appears at
- * once when everything is met, since the hold timer runs from then).
+ * `minPromptMs`, whichever prompt it is (HOLD too: a box hovering at a limit used to swap "move
+ * to the middle" and "hold it" several times a second). The first prompt shows at once: before
+ * it the page only says "detecting". Generic over the prompt type so the challenge screen (the
+ * action, or "no face") uses the same rule.
  */
-export class PromptStabilizer {
-  private shown: AlignPrompt | null = null;
+export class PromptStabilizer<P = AlignPrompt> {
+  private shown: P | null = null;
   private since = 0;
 
-  show(raw: AlignPrompt, now: number): AlignPrompt {
+  constructor(private readonly minMs: number = ALIGN_RULES.minPromptMs) {}
+
+  show(raw: P, now: number): P {
     if (this.shown === null || raw === this.shown) {
       if (this.shown === null) this.since = now;
       this.shown = raw;
       return raw;
     }
-    if (raw === 'HOLD' || now - this.since >= ALIGN_RULES.minPromptMs) {
+    if (now - this.since >= this.minMs) {
       this.shown = raw;
       this.since = now;
     }

@@ -2,7 +2,7 @@
 // camera, the face worker, the frame loop, align, challenges, evidence, upload, decision.
 // It only sends events to the page's state machine (../machine.ts); it knows the token only to
 // pass it to the API client.
-import type { AlignPrompt, FlowErrorCode } from '../../../lib/i18n/messages';
+import type { AlignPrompt, FlowErrorCode, LivenessActionName } from '../../../lib/i18n/messages';
 import type { FaceAnalysis, FrameAnalysis } from '../../../workers/pipeline/types';
 import { abortAttempt, ApiError, finishAttempt, nextChallenge, putBestFrame, startAttempt, type ChallengeAnswer, type ChallengeView, type Outcome, type StartedAttempt } from '../api';
 import type { FlowEvent } from '../machine';
@@ -23,8 +23,55 @@ export interface ControllerOptions {
 export interface CaptureController {
   start(): Promise<void>;
   retry(): Promise<void>;
+  /** The user's cancel: an attempt under way ends as USER_CANCELLED; before one started nothing is counted. */
+  cancel(): Promise<void>;
   dispose(): void;
 }
+
+/**
+ * The face analyser, started while the user reads the intro (after the page is interactive, on
+ * an idle callback): the models download and compile then, so Start → first analysed frame is
+ * short. One at a time; the controller that takes it owns it (and disposes of it).
+ */
+interface Preloaded {
+  analyzer: Promise<FaceAnalyzer>;
+  progress: number;
+  listeners: Set<(p: number) => void>;
+}
+let preloaded: Preloaded | null = null;
+
+export function preloadAnalyzer(): void {
+  if (preloaded) return;
+  const entry: Preloaded = { analyzer: Promise.resolve(null as unknown as FaceAnalyzer), progress: 0, listeners: new Set() };
+  entry.analyzer = createAnalyzer((p) => {
+    entry.progress = Math.max(entry.progress, p);
+    for (const l of entry.listeners) l(entry.progress);
+  });
+  // Support and the tests can tell that the models are in (no face data, a flag).
+  entry.analyzer.then(() => ((globalThis as { __modelsReady?: boolean }).__modelsReady = true), () => undefined);
+  preloaded = entry;
+}
+
+function takeAnalyzer(onProgress: (p: number) => void): Preloaded {
+  const entry = preloaded ?? { analyzer: Promise.resolve(null as unknown as FaceAnalyzer), progress: 0, listeners: new Set<(p: number) => void>() };
+  if (!preloaded) entry.analyzer = createAnalyzer((p) => ((entry.progress = Math.max(entry.progress, p)), entry.listeners.forEach((l) => l(entry.progress))));
+  preloaded = null;
+  entry.listeners.add(onProgress);
+  onProgress(entry.progress);
+  // A preload that failed (network) is tried once more, now that the user asked.
+  entry.analyzer = entry.analyzer.catch(() => createAnalyzer(onProgress));
+  return entry;
+}
+
+/** The camera did not open: the analyser goes back for the next try (a retry does not load the models again). */
+function giveBack(entry: Preloaded): void {
+  entry.listeners.clear();
+  if (preloaded) void entry.analyzer.then((a) => a.dispose()).catch(() => undefined);
+  else preloaded = entry;
+}
+
+/** Help for a challenge shows after this long without the server seeing the action. */
+export const CHALLENGE_HELP_AFTER_MS = 4000;
 
 const TOKEN_CODES = { TOKEN_EXPIRED: 'expired', TOKEN_SUPERSEDED: 'superseded', TOKEN_DECIDED: 'decided', TOKEN_UNKNOWN: 'unknown' } as const;
 
@@ -56,15 +103,19 @@ interface Frame {
 }
 
 // A short numeric trace of recent frames (no pixels, no token) for debugging and the e2e tests.
-type Trace = { t: number; state: string; faces: number; cx?: number; cy?: number; w?: number; h?: number; yaw?: number; pitch?: number; eye?: number; ear?: number; mar?: number; size?: number; bright?: number; sharp?: number; prompt?: string }[];
+type Trace = { t: number; state: string; faces: number; cx?: number; cy?: number; bw?: number; bh?: number; w?: number; h?: number; gx?: number; gy?: number; gd?: number; yaw?: number; pitch?: number; eye?: number; ear?: number; mar?: number; size?: number; bright?: number; sharp?: number; prompt?: string; shown?: string }[];
 const trace: Trace = ((globalThis as { __h5trace?: Trace }).__h5trace = []);
-function record(state: string, a: FrameAnalysis, prompt?: string) {
+function record(state: string, a: FrameAnalysis, prompt?: string, guide?: Guide, shown?: string) {
   const f = a.face;
   trace.push({
     t: Math.round(a.timestamp),
     state,
     faces: a.faceCount,
     prompt,
+    shown,
+    // The guide circle (frame pixels) the preview showed, and the box size in pixels: whether the face was inside it.
+    ...(guide && { gx: Math.round(guide.cx), gy: Math.round(guide.cy), gd: Math.round(guide.d) }),
+    ...(f && { bw: Math.round(f.box.pixels.width), bh: Math.round(f.box.pixels.height) }),
     ...(f && {
       yaw: +f.pose.yaw.toFixed(1),
       pitch: +f.pose.pitch.toFixed(1),
@@ -91,6 +142,9 @@ export function createController(opts: ControllerOptions): CaptureController {
   let analyzer: FaceAnalyzer | null = null;
   let disposed = false;
   let currentStreamer: FrameStreamer | null = null;
+  /** The attempt under way on the server (between start and decision), for cancel. */
+  let running: StartedAttempt | null = null;
+  let cancelling = false;
   let cameraSince = 0;
   let presentedAtCamera = 0;
   /** Bumped to cancel the running attempt's loop (retry, dispose). */
@@ -177,7 +231,7 @@ export function createController(opts: ControllerOptions): CaptureController {
     const stabilizer = new PromptStabilizer();
     const started = performance.now();
     let lastGood = started;
-    let lastKey = '';
+    let lastKey = 'DETECTING:false';
     let guide: Guide | null = null;
     for (;;) {
       const err = failure();
@@ -188,8 +242,9 @@ export function createController(opts: ControllerOptions): CaptureController {
       const raw = evaluateAlign(fr.analysis, aligned, guide);
       aligned = raw === 'HOLD';
       const prompt = stabilizer.show(raw, fr.time);
-      record('align', fr.analysis, raw);
-      if (raw !== 'HOLD') {
+      record('align', fr.analysis, raw, guide, prompt);
+      // The hold runs only while "hold it" is on screen: the challenge never starts under another prompt.
+      if (raw !== 'HOLD' || prompt !== 'HOLD') {
         holdStart = 0;
         bestScore = -1;
         holdFaces = [];
@@ -209,8 +264,8 @@ export function createController(opts: ControllerOptions): CaptureController {
       }
       const hold = holdStart ? Math.min(1, (fr.time - holdStart) / ALIGN_RULES.holdMs) : 0;
       const help = fr.time - lastGood >= ALIGN_RULES.helpAfterMs && prompt !== 'HOLD';
-      const key = `${prompt}:${help}:${Math.round(hold * 10)}`;
-      if (key !== lastKey) dispatch({ type: 'ALIGN', prompt, hold, help });
+      const key = `${prompt}:${help}`;
+      if (key !== lastKey) dispatch({ type: 'ALIGN', prompt, help });
       lastKey = key;
       if (hold >= 1 && holdFaces.length >= 3 && bestSeq >= 0) return { faces: holdFaces, bestSeq };
       if (fr.time - started > attempt.alignTimeoutSeconds * 1000) return null;
@@ -224,8 +279,11 @@ export function createController(opts: ControllerOptions): CaptureController {
    */
   async function runChallenge(gen: number, attempt: StartedAttempt, streamer: FrameStreamer, base: ReturnType<typeof baselineFrom>, ch: ChallengeView, view: () => ChallengeView | null, failure: () => ApiError | null): Promise<ChallengeAnswer> {
     const tracker = new ChallengeTracker(ch.action, base);
-    const deadline = performance.now() + ch.timeoutSeconds * 1000;
-    let progress = 0;
+    const issued = performance.now();
+    const deadline = issued + ch.timeoutSeconds * 1000;
+    // The action, or "no face" / "one person only": shown like the align prompts, at most one change per 0.8 s.
+    const stabilizer = new PromptStabilizer<AlignPrompt | LivenessActionName>();
+    let lastKey = '';
     let askedAt = 0;
     // The question to the server runs while the frame loop goes on: the stream never pauses for it.
     let asking: Promise<void> | null = null;
@@ -239,7 +297,7 @@ export function createController(opts: ControllerOptions): CaptureController {
       if (answer) {
         answered = null;
         if (answer.state !== 'pending') {
-          dispatch({ type: 'CHALLENGE', index: ch.index, total: ch.total, action: ch.action, progress: 1, secondsLeft: 0, prompt: null });
+          dispatch({ type: 'CHALLENGE', index: ch.index, total: ch.total, action: ch.action, done: true, secondsLeft: 0, prompt: null, help: false });
           return answer;
         }
         // Past the limit and the server still has not seen it: the attempt ends as a timeout.
@@ -261,14 +319,16 @@ export function createController(opts: ControllerOptions): CaptureController {
       else if (a.faceCount > 1) prompt = 'MULTIPLE_FACES';
       record(`challenge:${ch.action}`, a, prompt ?? undefined);
       let key = false;
-      if (!prompt) {
-        const s = tracker.step(a.face!, fr.time);
-        progress = Math.max(progress, s.progress);
-        key = !!s.keep;
-      }
+      if (!prompt) key = !!tracker.step(a.face!, fr.time).keep;
       if (key) await streamer.offer(fr.bitmap, fr.time, true);
       fr.bitmap.close();
-      dispatch({ type: 'CHALLENGE', index: ch.index, total: ch.total, action: ch.action, progress: seen ? 1 : Math.min(0.9, progress), secondsLeft: Math.max(0, Math.ceil((deadline - performance.now()) / 1000)), prompt });
+      const shown = stabilizer.show(prompt ?? ch.action, fr.time);
+      const shownPrompt = shown === ch.action ? null : (shown as AlignPrompt);
+      const help = !seen && !shownPrompt && fr.time - issued >= CHALLENGE_HELP_AFTER_MS;
+      const secondsLeft = Math.max(0, Math.ceil((deadline - performance.now()) / 1000));
+      const k = `${shown}:${help}:${secondsLeft}:${seen}`;
+      if (k !== lastKey) dispatch({ type: 'CHALLENGE', index: ch.index, total: ch.total, action: ch.action, done: seen, secondsLeft, prompt: shownPrompt, help });
+      lastKey = k;
     }
   }
 
@@ -286,6 +346,7 @@ export function createController(opts: ControllerOptions): CaptureController {
 
   /** The worker's first analyses are slow (wasm compile, first inference): run them before the attempt starts, so the live stream does not begin with a stall. */
   async function warmUp(gen: number): Promise<void> {
+    dispatch({ type: 'LOAD_PROGRESS', progress: 1, stage: 'warmup' });
     const until = performance.now() + 2500;
     let quick = 0;
     while (quick < 3 && performance.now() < until) {
@@ -311,8 +372,9 @@ export function createController(opts: ControllerOptions): CaptureController {
       onFatal: (e) => (streamFailure = e),
     });
     currentStreamer = streamer;
+    running = attempt;
     try {
-      dispatch({ type: 'READY' });
+      dispatch({ type: 'READY', total: attempt.challengeCount });
       streamer.startTicker(video);
       const aligned = await align(gen, attempt, streamer, () => streamFailure);
       if (!aligned) {
@@ -353,7 +415,8 @@ export function createController(opts: ControllerOptions): CaptureController {
     } catch (e) {
       timers.clearAll();
       streamer.stop();
-      if (e instanceof Cancelled) return;
+      // Cancelled (or replaced by a retry): a request that failed because the attempt was closed says nothing.
+      if (e instanceof Cancelled || gen !== generation) return;
       if (e instanceof ApiError) {
         if (e.code === 'NETWORK' && e.status === 0) return fail('UPLOAD_FAILED');
         // The server closed the attempt meanwhile (its challenge limit ran out, or another tab
@@ -367,6 +430,7 @@ export function createController(opts: ControllerOptions): CaptureController {
       fail('CAMERA_LOST');
     } finally {
       if (currentStreamer === streamer) currentStreamer = null;
+      if (running === attempt) running = null;
     }
   }
 
@@ -386,26 +450,37 @@ export function createController(opts: ControllerOptions): CaptureController {
     } catch {
       return fail('CAMERA_LOST');
     }
+    if (disposed || cancelling) return;
+    dispatch({ type: 'LOAD_PROGRESS', progress: 1, stage: 'starting' });
     let attempt: StartedAttempt;
     try {
       attempt = await startAttempt(token, opts.redirects, await signals());
     } catch (e) {
       return apiFailure(e);
     }
+    // Cancelled while the server was starting it: the attempt is counted, so it ends as cancelled.
+    if (cancelling) return decided(await abortAttempt(token, attempt.attemptId, 'USER_CANCELLED').catch(() => ({ outcome: 'retry' as const, reason: 'USER_CANCELLED', attemptsLeft: attempt.maxAttempts - attempt.seq, redirectUrl: null })));
     await runAttempt(attempt);
   }
 
   async function start(): Promise<void> {
-    const analyzerP = createAnalyzer((p) => dispatch({ type: 'LOAD_PROGRESS', progress: p }));
+    cancelling = false;
+    const entry = takeAnalyzer((p) => dispatch({ type: 'LOAD_PROGRESS', progress: p }));
+    const analyzerP = entry.analyzer;
     analyzerP.catch(() => undefined);
     try {
       stream = await openCamera();
+      if (disposed || cancelling) {
+        stream.getTracks().forEach((t) => t.stop());
+        giveBack(entry);
+        return;
+      }
       await attachStream(video, stream);
       cameraSince = performance.now();
       presentedAtCamera = presented;
       for (const t of stream.getVideoTracks()) t.addEventListener('ended', () => !disposed && fail('CAMERA_LOST'));
     } catch (e) {
-      void analyzerP.then((a) => a.dispose()).catch(() => undefined);
+      giveBack(entry);
       return fail(e instanceof CameraError ? e.code : 'CAMERA_FAILED');
     }
     dispatch({ type: 'CAMERA_READY' });
@@ -418,21 +493,43 @@ export function createController(opts: ControllerOptions): CaptureController {
   }
 
   async function retry(): Promise<void> {
+    cancelling = false;
     if (!stream || !analyzer) return start();
     await beginAttempt();
+  }
+
+  async function cancel(): Promise<void> {
+    cancelling = true;
+    const attempt = running;
+    if (!attempt) {
+      // No attempt yet (permission prompt, models, warm-up): nothing to end on the server.
+      dispose();
+      dispatch({ type: 'CANCELLED' });
+      return;
+    }
+    generation++;
+    currentStreamer?.stop();
+    try {
+      decided(await abortAttempt(token, attempt.attemptId, 'USER_CANCELLED'));
+    } catch (e) {
+      apiFailure(e);
+    }
+  }
+
+  function dispose(): void {
+    disposed = true;
+    generation++;
+    timers.clearAll();
+    slots.clear();
+    currentStreamer?.stop();
+    stream?.getTracks().forEach((t) => t.stop());
+    void analyzer?.dispose();
   }
 
   return {
     start,
     retry,
-    dispose() {
-      disposed = true;
-      generation++;
-      timers.clearAll();
-      slots.clear();
-      currentStreamer?.stop();
-      stream?.getTracks().forEach((t) => t.stop());
-      void analyzer?.dispose();
-    },
+    cancel,
+    dispose,
   };
 }

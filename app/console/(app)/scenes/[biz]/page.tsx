@@ -37,6 +37,10 @@ export default async function ScenePage({ params }: { params: Promise<{ biz: str
             ))}
           </select>
         </label>
+        <label className={labelCls}>
+          {t('displayName')}
+          <input name="displayName" maxLength={64} defaultValue={s.displayName ?? ''} className={inputCls} data-optional />
+        </label>
         <fieldset>
           <legend className={labelCls}>{t('actions')}</legend>
           <div className="mt-1 flex flex-wrap gap-3">
@@ -92,7 +96,7 @@ export default async function ScenePage({ params }: { params: Promise<{ biz: str
         </label>
         {/* Settings other issues add to the schema (retention…) are kept as they are. */}
         {Object.entries(extra)
-          .filter(([k]) => !['liveness', 'securityLevel', 'maxAttempts', 'redirectOrigins', 'livenessThreshold', 'review', 'callbackOrigins', 'sceneId'].includes(k))
+          .filter(([k]) => !['liveness', 'securityLevel', 'maxAttempts', 'redirectOrigins', 'livenessThreshold', 'review', 'callbackOrigins', 'sceneId', 'displayName'].includes(k))
           .map(([k, v]) => (
             <label key={k} className={labelCls}>
               {k} (JSON)
