@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../tests/helpers/server';
 import { GOOD_ID } from '../tests/helpers/rpc';
-import { attemptTrail, launch, missingPrerequisite, phonePage, still, tempDir, video } from './helpers';
+import { attemptTrail, launch, missingPrerequisite, oneCameraSuiteAtATime, phonePage, still, tempDir, video } from './helpers';
 
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] cloudauth 2019-03-07 e2e flows: ${missing}`);
@@ -45,6 +45,8 @@ describe.skipIf(!!missing)('2019-03-07 API through the verify page (Chromium, fa
   let client: Cloudauth;
   let tmp: string;
   const browsers: Browser[] = [];
+
+  oneCameraSuiteAtATime();
 
   beforeAll(async () => {
     tmp = tempDir();

@@ -8,7 +8,7 @@ import { CloudauthClient } from '../tests/helpers/rpc';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
-import { launch, missingPrerequisite, SCREENS, still, tempDir, video } from './helpers';
+import { launch, missingPrerequisite, oneCameraSuiteAtATime, SCREENS, still, tempDir, video } from './helpers';
 
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] console e2e: ${missing}`);
@@ -29,6 +29,8 @@ describe.skipIf(!!missing)('operator console (Chromium, real database, fake came
   let tmp: string;
   const axeFindings: Record<string, string[]> = {};
   const state: { key?: { id: string; secret: string }; ticket?: string; taskId?: string } = {};
+
+  oneCameraSuiteAtATime();
 
   beforeAll(async () => {
     tmp = tempDir();

@@ -10,7 +10,7 @@ import { CloudauthClient } from '../tests/helpers/rpc';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../tests/helpers/server';
-import { FFMPEG, launch, missingPrerequisite, phonePage, spoofLoop, still, tempDir, video } from './helpers';
+import { FFMPEG, launch, missingPrerequisite, oneCameraSuiteAtATime, phonePage, spoofLoop, still, tempDir, video } from './helpers';
 import { streamBatch as batch } from '../tests/helpers/stream-batch';
 
 const missing = missingPrerequisite();
@@ -42,6 +42,8 @@ describe.skipIf(!!missing)('live capture: attacks that must not pass', () => {
   let tmp: string;
   const clips: Record<string, Buffer[]> = {};
   const browsers: Browser[] = [];
+
+  oneCameraSuiteAtATime();
 
   beforeAll(async () => {
     tmp = tempDir();

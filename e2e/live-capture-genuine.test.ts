@@ -8,7 +8,7 @@ import RPCClient from '@alicloud/pop-core';
 import { CloudauthClient } from '../tests/helpers/rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
-import { attemptTrail, launch, missingPrerequisite, phonePage, still, tempDir, video } from './helpers';
+import { attemptTrail, launch, missingPrerequisite, oneCameraSuiteAtATime, phonePage, still, tempDir, video } from './helpers';
 
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] live-capture genuine clips: ${missing}`);
@@ -54,6 +54,8 @@ describe.skipIf(!!missing)('live capture: every genuine clip passes through the 
   let tmp: string;
   const rows: string[] = [];
   const limit = limiter(1);
+
+  oneCameraSuiteAtATime();
 
   beforeAll(async () => {
     tmp = tempDir();

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
-import { launch, missingPrerequisite, partnerServer, phonePage, screenshot, spoofLoop, still, tempDir, video, watchStates, attemptTrail } from './helpers';
+import { attemptTrail, launch, missingPrerequisite, oneCameraSuiteAtATime, partnerServer, phonePage, screenshot, spoofLoop, still, tempDir, video, watchStates } from './helpers';
 
 /** Landscape phone and desktop, besides the 360×640 portrait every flow runs in. */
 const LAYOUTS = [
@@ -43,6 +43,8 @@ describe.skipIf(!!missing)('H5 verification flow (Chromium, fake camera, real fa
   const browsers: Browser[] = [];
   const thirdParty: string[] = [];
   let flow1Ran = false;
+
+  oneCameraSuiteAtATime();
 
   beforeAll(async () => {
     tmp = tempDir();

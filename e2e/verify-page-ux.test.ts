@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudauthClient } from '../tests/helpers/rpc';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
-import { launch, missingPrerequisite, SCREENS, spoofLoop, video, watchStates } from './helpers';
+import { launch, missingPrerequisite, oneCameraSuiteAtATime, SCREENS, spoofLoop, video, watchStates } from './helpers';
 
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] verify page UX e2e: ${missing}`);
@@ -74,6 +74,8 @@ describe.skipIf(!!missing)('verify page UX (issue 12; Chromium, fake camera)', (
   let client: RPCClient;
   let v01: Browser;
   const browsers: Browser[] = [];
+
+  oneCameraSuiteAtATime();
 
   beforeAll(async () => {
     const scene = (biz: string, extra: Record<string, unknown> = {}) => ({ biz, scheme: 'RPH5BioOnly', liveness: { actions: ['blink'], count: 1, timeoutSeconds: 30 }, maxAttempts: 3, ...extra });

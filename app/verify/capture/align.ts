@@ -43,7 +43,8 @@ export const ALIGN_RULES = {
   /** How long every condition must hold before the challenges start. */
   holdMs: 600,
   /** A prompt stays at least this long before another replaces it (HOLD included: no flicker, ≤ 1 change per 0.8 s). */
-  minPromptMs: 800,
+  // ≥ 0.8 s as the user sees it, with room for a render that lands a frame or two late on a busy phone.
+  minPromptMs: 1000,
   /** Help for the failing condition appears after this long without being aligned. */
   helpAfterMs: 5000,
 } as const;
