@@ -73,7 +73,7 @@ async function createVerificationOnce(ctx: AppContext, req: VerificationRequest)
   if (existing?.status_code === 1) throw new RpcError('Error.DuplicatedTicketId', 'This TicketId has already passed verification; use a new TicketId');
   // A ticket waiting for a reviewer is decided by the reviewer: a new token would reset it to
   // "not started" and let a fresh attempt overwrite the pending review.
-  if (existing && (await ctx.db.selectFrom('reviews').select('task_id').where('task_id', '=', existing.id).where('state', 'in', ['pending', 'claimed']).executeTakeFirst())) {
+  if (existing && (await ctx.db.selectFrom('reviews').select('task_id').where('task_id', '=', existing.id).where('state', '=', 'pending').executeTakeFirst())) {
     throw new RpcError('Error.DuplicatedTicketId', 'This TicketId is awaiting manual review; its outcome comes from the reviewer (GetStatus)');
   }
   // An unfinished attempt (StatusCode 0, e.g. an abandoned tab) does not lock the ticket: the new
