@@ -2,7 +2,7 @@
 // after issue, the server's sampling, injection signals and the page's align against the guide.
 // No server, no media.
 import { describe, expect, it } from 'vitest';
-import { checkCadence, checkContinuity, checkStreamFaces, clockOffset, findAction, pickSamples, STREAM_RULES, type StreamFrame, type StreamFrameFacts } from '../lib/verification/h5/stream-checks';
+import { checkCadence, checkContinuity, checkStreamFaces, clockOffset, findAction, pickSamples, steadyViews, STREAM_RULES, type StreamFrame, type StreamFrameFacts } from '../lib/verification/h5/stream-checks';
 import type { FaceFacts } from '../lib/verification/h5/checks';
 import { classifySignals } from '../lib/verification/h5/camera-signals';
 import { ALIGN_RULES, evaluateAlign, guideCircle, PromptStabilizer } from '../app/verify/capture/align';
@@ -154,14 +154,15 @@ describe('findAction', () => {
 
 describe('pickSamples', () => {
   const fs = live(60);
+  const all = new Set(fs.map((f) => f.seq));
   it('is stratified: one frame from each equal stretch', () => {
-    const s = pickSamples(fs, 6, () => 0);
+    const s = pickSamples(fs, 6, () => 0, all);
     expect(s).toEqual([0, 10, 20, 30, 40, 50]);
-    const last = pickSamples(fs, 6, (max) => max - 1);
+    const last = pickSamples(fs, 6, (max) => max - 1, all);
     expect(last).toEqual([9, 19, 29, 39, 49, 59]);
     // Any random choice keeps one per stretch.
     for (let k = 0; k < 20; k++) {
-      const r = pickSamples(fs, 6, (max) => Math.floor(Math.random() * max));
+      const r = pickSamples(fs, 6, (max) => Math.floor(Math.random() * max), all);
       r.forEach((seq, i) => expect(Math.floor(seq / 10)).toBe(i));
     }
   });
@@ -172,9 +173,25 @@ describe('pickSamples', () => {
     };
     expect(pickSamples(fs, 6, seeded())).toEqual(pickSamples(fs, 6, seeded()));
   });
-  it('only near-frontal single-face confident frames are candidates; few frames → all of them', () => {
-    const mixed = live(12, { facts: (i) => (i % 3 === 0 ? facts() : i % 3 === 1 ? facts({ face: { yaw: 40 } }) : facts({ faceCount: 2 })) });
-    expect(pickSamples(mixed, 6, () => 0)).toEqual([0, 3, 6, 9]);
+  it('only near-frontal single-face confident steady views are candidates; few frames → all of them', () => {
+    // Stretches of 4 frames (0.5 s): frontal, turned 40°, two people, frontal again with a weak detection.
+    const mixed = live(20, { facts: (i) => [facts(), facts({ face: { yaw: 40 } }), facts({ faceCount: 2 }), facts({ score: 0.5 }), facts()][Math.floor(i / 4)]! });
+    // Not frames 2–3 (a frame within 0.3 s is turned 40°), nor the first and last frame of the stream (a neighbour on one side only).
+    expect(pickSamples(mixed, 6, () => 0)).toEqual([1, 16, 17, 18]);
+  });
+  it('a frontal reading between far-turned frames is not a steady view (the pose model misreads a head tipped back)', () => {
+    // 125 ms apart: frames 7–8 read frontal between frames that read 50–57° and 47°.
+    const pitches = [5, 5, 5, 6, 30, 50, 57, 3, 2, 47, 30, 8, 6, 5, 5, 5];
+    const fs = live(pitches.length, { facts: (i) => facts({ face: { pitch: pitches[i]! } }) });
+    const steady = steadyViews(fs);
+    expect([...steady].sort((a, b) => a - b)).toEqual([1, 13, 14]);
+    expect(pickSamples(fs, 6, () => 0)).toEqual([1, 13, 14]);
+    // A head held still on a starved phone (frames 600 ms apart) is still steady.
+    const slow = live(8, { interval: 600 });
+    expect(steadyViews(slow).size).toBe(6);
+    // A rest frame must be steady: the nod is found from frame 1, never from the misread frames 6–7.
+    const ev = findAction('nod', fs, 0, 1e12, clockOffset(fs));
+    expect(ev?.before).toBe(1);
   });
 });
 

@@ -241,16 +241,23 @@ export function createController(opts: ControllerOptions): CaptureController {
       video.style.objectPosition = `${guide.posX.toFixed(1)}% ${guide.posY.toFixed(1)}%`;
       const raw = evaluateAlign(fr.analysis, aligned, guide);
       aligned = raw === 'HOLD';
-      const prompt = stabilizer.show(raw, fr.time);
+      // Timed when it is put on screen, not when the frame was taken: an analysis slowed by a busy
+      // phone must not shorten how long the previous prompt stayed readable.
+      const prompt = stabilizer.show(raw, performance.now());
       record('align', fr.analysis, raw, guide, prompt);
+      const holding = raw === 'HOLD' && prompt === 'HOLD';
+      if (holding) lastGood = fr.time;
+      const help = fr.time - lastGood >= ALIGN_RULES.helpAfterMs && prompt !== 'HOLD';
+      const key = `${prompt}:${help}`;
+      if (key !== lastKey) dispatch({ type: 'ALIGN', prompt, help });
+      lastKey = key;
       // The hold runs only while "hold it" is on screen: the challenge never starts under another prompt.
-      if (raw !== 'HOLD' || prompt !== 'HOLD') {
+      if (!holding) {
         holdStart = 0;
         bestScore = -1;
         holdFaces = [];
         fr.bitmap.close();
       } else {
-        lastGood = fr.time;
         if (!holdStart) holdStart = fr.time;
         holdFaces.push(fr.analysis.face!);
         const score = bestFrameScore(fr.analysis);
@@ -263,10 +270,6 @@ export function createController(opts: ControllerOptions): CaptureController {
         } else fr.bitmap.close();
       }
       const hold = holdStart ? Math.min(1, (fr.time - holdStart) / ALIGN_RULES.holdMs) : 0;
-      const help = fr.time - lastGood >= ALIGN_RULES.helpAfterMs && prompt !== 'HOLD';
-      const key = `${prompt}:${help}`;
-      if (key !== lastKey) dispatch({ type: 'ALIGN', prompt, help });
-      lastKey = key;
       if (hold >= 1 && holdFaces.length >= 3 && bestSeq >= 0) return { faces: holdFaces, bestSeq };
       if (fr.time - started > attempt.alignTimeoutSeconds * 1000) return null;
     }
@@ -322,7 +325,7 @@ export function createController(opts: ControllerOptions): CaptureController {
       if (!prompt) key = !!tracker.step(a.face!, fr.time).keep;
       if (key) await streamer.offer(fr.bitmap, fr.time, true);
       fr.bitmap.close();
-      const shown = stabilizer.show(prompt ?? ch.action, fr.time);
+      const shown = stabilizer.show(prompt ?? ch.action, performance.now());
       const shownPrompt = shown === ch.action ? null : (shown as AlignPrompt);
       const help = !seen && !shownPrompt && fr.time - issued >= CHALLENGE_HELP_AFTER_MS;
       const secondsLeft = Math.max(0, Math.ceil((deadline - performance.now()) / 1000));

@@ -190,10 +190,14 @@ export interface ActionEvidence {
  */
 export function findAction(action: LivenessAction, frames: readonly StreamFrame[], issuedAt: number, deadline: number, offset: number): ActionEvidence | null {
   const win = frames.filter((f) => f.facts?.face && f.facts.faceCount === 1 && f.captureTs + offset >= issuedAt && f.arrivalTs >= issuedAt && f.captureTs + offset <= deadline);
+  // The rest position the action starts from is a steady view: a misread pose (STEADY_VIEW) must
+  // not stand in for it, or the frame the identity check compares is not the face it claims.
+  const steady = steadyViews(frames);
   const needsAfter = action === 'blink';
   for (let p = 1; p < win.length; p++) {
     const peak = win[p]!.facts!.face!;
     for (let b = p - 1; b >= 0 && win[p]!.captureTs - win[b]!.captureTs <= 4000; b--) {
+      if (!steady.has(win[b]!.seq)) continue;
       const before = win[b]!.facts!.face!;
       if (!needsAfter) {
         if (actionVisible(action, before, peak, peak)) return { before: win[b]!.seq, peak: win[p]!.seq, after: win[p]!.seq };
@@ -208,14 +212,56 @@ export function findAction(action: LivenessAction, frames: readonly StreamFrame[
 }
 
 /**
- * The frames whose embedding and passive anti-spoof are computed: `count` near-frontal frames,
- * one drawn at random from each of `count` equal stretches of the stream, chosen by the server
- * after the frames arrived (the page cannot know which frames are checked).
+ * What counts as a steady view, one whose pose reading the server trusts. The pose model misreads
+ * a head tipped far back: v07's woman, chin up at ≈ 55°, reads as yaw −2°, pitch 3° on 2–3 frames
+ * (≈ 240 ms) between frames that read 47–57°, and those frames score 32–55 against her own frontal
+ * face (≥ 96 on every correctly read frame, turned up to 55°). A real head cannot swing 45° and
+ * back within a quarter second and then be still, so a frame counts as steady only when every
+ * frame captured within `windowMs` on each side has a face whose yaw and pitch are within
+ * `maxPoseChangeDeg` of its own (≤ 67°/s: a head being held, not one in the middle of a nod), and
+ * at least one such frame exists on each side (on a starved phone with no frame that close, the
+ * nearest one within `maxNeighbourGapMs`).
  */
-export function pickSamples(frames: readonly StreamFrame[], count: number, randomInt: (max: number) => number): number[] {
+export const STEADY_VIEW = { windowMs: 300, maxPoseChangeDeg: 20, maxNeighbourGapMs: 1000 } as const;
+
+/** Seqs of the frames that are steady views (see STEADY_VIEW). Frames must be in capture order. */
+export function steadyViews(frames: readonly StreamFrame[]): Set<number> {
+  const out = new Set<number>();
+  for (let i = 0; i < frames.length; i++) {
+    const me = frames[i]!;
+    const f = me.facts?.face;
+    if (!f || me.facts!.faceCount !== 1 || (me.facts!.score ?? 0) < STREAM_RULES.continuity.minScore) continue;
+    const agrees = (j: number) => {
+      const g = frames[j]!.facts?.face;
+      return !!g && Math.abs(g.yaw - f.yaw) <= STEADY_VIEW.maxPoseChangeDeg && Math.abs(g.pitch - f.pitch) <= STEADY_VIEW.maxPoseChangeDeg;
+    };
+    let ok = true;
+    let sides = 0;
+    for (const dir of [-1, 1]) {
+      const j0 = i + dir;
+      if (j0 < 0 || j0 >= frames.length || Math.abs(frames[j0]!.captureTs - me.captureTs) > STEADY_VIEW.maxNeighbourGapMs) continue;
+      sides++;
+      // Every frame within the window, or the nearest one when a slow phone sent none that close.
+      for (let j = j0; j >= 0 && j < frames.length && (j === j0 || Math.abs(frames[j]!.captureTs - me.captureTs) <= STEADY_VIEW.windowMs); j += dir) {
+        if (!agrees(j)) ok = false;
+      }
+    }
+    if (ok && sides === 2) out.add(me.seq);
+  }
+  return out;
+}
+
+/**
+ * The frames whose embedding and passive anti-spoof are computed: `count` near-frontal steady
+ * views, one drawn at random from each of `count` equal stretches of the stream, chosen by the
+ * server after the frames arrived (the page cannot know which frames are checked). `frames` in
+ * capture order; `steady` from steadyViews over the whole stream (neighbours count even when
+ * they are not candidates themselves).
+ */
+export function pickSamples(frames: readonly StreamFrame[], count: number, randomInt: (max: number) => number, steady: ReadonlySet<number> = steadyViews(frames)): number[] {
   const usable = frames.filter((f) => {
     const x = f.facts;
-    return x?.face && x.faceCount === 1 && (x.score ?? 0) >= STREAM_RULES.continuity.minScore && Math.abs(x.face.yaw) <= 25 && Math.abs(x.face.pitch) <= 25;
+    return steady.has(f.seq) && x?.face && x.faceCount === 1 && Math.abs(x.face.yaw) <= 25 && Math.abs(x.face.pitch) <= 25;
   });
   if (usable.length <= count) return usable.map((f) => f.seq);
   const out: number[] = [];

@@ -14,7 +14,7 @@ import type { Verdict } from './attempts';
 import { perChallengeTimeoutSeconds } from './challenges';
 import { isRetryable, type ReasonCode } from './reasons';
 import { evaluateCurrentChallenge, loadStream, measurePending, settleMeasurements } from './stream';
-import { checkCadence, checkContinuity, checkStreamFaces, pickSamples, STREAM_RULES } from './stream-checks';
+import { checkCadence, checkContinuity, checkStreamFaces, pickSamples, steadyViews, STREAM_RULES } from './stream-checks';
 
 /** Reference photos in order of preference (Binding fields stored as materials). */
 export const REFERENCE_KINDS = ['FacePic', 'IDPic', 'FaceRetainedPic'] as const;
@@ -108,7 +108,7 @@ export async function verifyStream(ctx: AppContext, task: TaskTable, scene: Scen
   }
 
   // Frames for the embedding and anti-spoof, chosen now, after every frame arrived.
-  const samples = pickSamples(frames.filter((f) => f.seq !== bestStreamed.seq), STREAM_SAMPLES, crypto.randomInt);
+  const samples = pickSamples(frames.filter((f) => f.seq !== bestStreamed.seq), STREAM_SAMPLES, crypto.randomInt, steadyViews(frames));
   const engine = await getBiometricEngine();
   const analyse = async (data: Buffer, seq: number, role: EvidenceRole, action: LivenessAction | null, liveness: boolean): Promise<FrameFacts> => {
     try {
