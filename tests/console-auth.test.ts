@@ -1,8 +1,9 @@
 // The console's sign-in, sessions, CSRF, roles and lockout over HTTP against the real built
 // server and a real database (SQLite here; the e2e file runs the UI in Chromium).
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './helpers/server';
-import { PROVISION } from './helpers/rpc';
+import { CloudauthClient, PROVISION, TEST_KEY } from './helpers/rpc';
 
 const ADMIN = { username: 'root-admin', password: 'correct horse battery staple' };
 
@@ -115,6 +116,24 @@ describe('console auth (real server, SQLite)', () => {
     expect(text).toContain('cloudauth_rpc_duration_seconds_bucket');
     expect(text).toContain('cloudauth_engine_queue_depth');
     expect(text).toContain('cloudauth_reviews_pending 0');
+    // No analysis yet: the histogram has no series (a scrape never starts the engine either).
+    expect(text).not.toMatch(/cloudauth_engine_analysis_seconds_count\{/);
+  });
+
+  it('/metrics: one face analysis through the API shows in the engine analysis-time histogram', async () => {
+    // A partner call (batch lane) with a face-free picture: the engine analyses it and finds no face.
+    const client = new CloudauthClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2018-09-16', codes: ['1'] });
+    const picture = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 120, g: 110, b: 100 } } }).jpeg().toBuffer();
+    const r = (await client.request('DetectFaceAttributes', { MaterialValue: `base64://${picture.toString('base64')}`, RetAttributes: 'headpose' }, { method: 'POST' })) as any;
+    expect(r.Data).toMatchObject({ ImgWidth: 320, ImgHeight: 240, FaceInfos: { FaceAttributesDetectInfo: [] } });
+    const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })).text();
+    const count = Number(/^cloudauth_engine_analysis_seconds_count\{lane="batch"\} (\S+)$/m.exec(text)?.[1]);
+    const sum = Number(/^cloudauth_engine_analysis_seconds_sum\{lane="batch"\} (\S+)$/m.exec(text)?.[1]);
+    expect(count).toBe(1);
+    expect(sum).toBeGreaterThan(0);
+    expect(sum).toBeLessThan(30);
+    expect(text).toMatch(/^cloudauth_engine_analysis_seconds_bucket\{le="\+Inf",lane="batch"\} 1$/m);
+    expect(text).toMatch(/^cloudauth_engine_queue_depth 0$/m);
   });
 });
 

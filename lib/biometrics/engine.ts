@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { observeAnalysis } from '../console/metrics';
 import { MAX_IMAGE_BYTES } from './decode';
 import { cosine } from './embed';
 import { BiometricError } from './errors';
@@ -83,7 +84,10 @@ export class PooledBiometricEngine implements BiometricEngine {
 
   private async submit(input: Parameters<WorkerPool['run']>[0]['input'], buffer: ArrayBuffer, opts: AnalyzeOptions): Promise<ImageAnalysis> {
     const started = performance.now();
-    const r: JobResult = await this.pool.run({ type: 'analyze', input, opts: cloneableOptions(opts) }, [buffer], opts.lane ?? 'interactive');
+    const lane = opts.lane ?? 'interactive';
+    const r: JobResult = await this.pool.run({ type: 'analyze', input, opts: cloneableOptions(opts) }, [buffer], lane);
+    // Only answered analyses carry the worker's time; a refused or failed job shows in its caller's error.
+    observeAnalysis(lane, r.busyMs / 1000);
     const { result } = r;
     result.timings = {
       queue: r.queuedMs,

@@ -49,8 +49,10 @@ export async function setKeyEnabled(ctx: AppContext, id: string, enabled: boolea
  * stops (AccessKeyResolver treats an expired key as disabled; its 5 s cache applies).
  */
 export async function rotateKey(ctx: AppContext, id: string, operator: string): Promise<{ id: string; secret: string; oldKeyValidUntil: number } | null> {
-  const old = await ctx.db.selectFrom('access_keys').select(['id', 'description', 'enabled', 'expires_at']).where('id', '=', id).executeTakeFirst();
-  if (!old || old.enabled !== 1 || (old.expires_at && Number(old.expires_at) <= Date.now())) return null;
+  const old = await ctx.db.selectFrom('access_keys').select(['id', 'description', 'enabled', 'expires_at', 'rotated_to']).where('id', '=', id).executeTakeFirst();
+  // A key already rotated is refused too: rotating it again would push its end past the grace
+  // period it was given and fork a second successor (the page offers no button for it either).
+  if (!old || old.enabled !== 1 || old.expires_at || old.rotated_to) return null;
   const fresh = { id: newKeyId(), secret: newSecret() };
   const until = Date.now() + consoleSettings().keyRotationGraceMs;
   await upsertAccessKey(ctx.db, ctx.keys.secrets, { ...fresh, description: old.description ? `${old.description} (rotated from ${id})` : `rotated from ${id}` });

@@ -10,6 +10,7 @@ interface Metrics {
   rpcRequests: client.Counter<'action' | 'code'>;
   rpcSeconds: client.Histogram<'action'>;
   decisions: client.Counter<'reason'>;
+  engineSeconds: client.Histogram<'lane'>;
   gauges: Map<string, () => Promise<number> | number>;
 }
 
@@ -25,6 +26,9 @@ function create(): Metrics {
     rpcRequests: new client.Counter({ name: 'cloudauth_rpc_requests_total', help: 'RPC requests by action and result code', labelNames: ['action', 'code'], registers: [registry] }),
     rpcSeconds: new client.Histogram({ name: 'cloudauth_rpc_duration_seconds', help: 'RPC latency by action', labelNames: ['action'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] }),
     decisions: new client.Counter({ name: 'cloudauth_decisions_total', help: 'Verification decisions by reason (PASS, failure reason codes, MANUAL_APPROVED/REJECTED)', labelNames: ['reason'], registers: [registry] }),
+    // The worker's own time per analysis (decode, detection, models), not the queue wait: how long
+    // the engine takes is what sizes BIOMETRICS_CONCURRENCY; the waiting shows in the queue depth.
+    engineSeconds: new client.Histogram({ name: 'cloudauth_engine_analysis_seconds', help: 'Face analysis time in a worker thread by lane (interactive: a person at the camera; batch: partner API calls)', labelNames: ['lane'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
   };
 }
 
@@ -40,6 +44,11 @@ export function observeRpc(action: string, code: string, seconds: number): void 
 export function countDecision(reason: string): void {
   // Reason codes carry a suffix (LIVENESS_ACTION_NOT_DETECTED:blink): keep the label set bounded.
   metrics().decisions.inc({ reason: reason.split(':')[0]!.slice(0, 64) });
+}
+
+/** One face analysis finished in the worker pool (lib/biometrics/engine.ts); `lane` is interactive or batch. */
+export function observeAnalysis(lane: string, seconds: number): void {
+  metrics().engineSeconds.observe({ lane }, seconds);
 }
 
 /** A gauge read at scrape time (engine queue depth, outbox depth…), registered once by name. */
