@@ -39,9 +39,10 @@ const RECORDER = `(() => {
   let lastPrompt = null;
   const look = () => {
     const s = document.querySelector('[data-flow-state]')?.getAttribute('data-flow-state') ?? '';
-    if (s && s !== lastState) {
-      w.__ux.states.push({ t: performance.now(), s });
-      lastState = s;
+    const sub = document.querySelector('[data-prompt]')?.getAttribute('data-prompt') ?? '';
+    if (s && s + sub !== lastState) {
+      w.__ux.states.push({ t: performance.now(), s, sub });
+      lastState = s + sub;
     }
     const live = document.querySelector('[data-live-prompt]') ?? document.querySelector('p[role="status"][aria-live]');
     const p = live ? live.textContent : null;
@@ -82,6 +83,7 @@ async function openPage(camera: string, url: string): Promise<{ page: Page; clos
   };
   const toChallenge: number[] = [];
   const prefetched: boolean[] = [];
+  const timelines: string[] = [];
   try {
     for (let i = 0; i < RUNS; i++) {
       const { page, close } = await openPage(video(V01), await token());
@@ -101,6 +103,10 @@ async function openPage(camera: string, url: string): Promise<{ page: Page; clos
       }
       toChallenge.push(at === null ? NaN : at - pressed);
       log(`run ${i + 1}: Start → first challenge ${at === null ? 'not reached' : `${Math.round(at - pressed)} ms`} (models prefetched: ${prefetched[i]})`);
+      // Where the time went: every state (and prompt) with its ms after Start.
+      const steps = await page.evaluate(() => (window as unknown as { __ux: { states: { t: number; s: string; sub: string }[] } }).__ux.states);
+      timelines.push(steps.filter((x) => x.t >= pressed).map((x) => `${x.s}${x.sub ? `-${x.sub}` : ''} ${Math.round(x.t - pressed)}`).join(' → '));
+      log(`  ${timelines[timelines.length - 1]}`);
       await close();
     }
     // Portrait clip: prompt changes during align, until the first challenge (or 20 s).
@@ -144,6 +150,10 @@ async function openPage(camera: string, url: string): Promise<{ page: Page; clos
       `| prompt changes faster than 1 per 0.8 s, v06 | ${aligns.map((a) => a.fast).join(', ')} | ${median(aligns.map((a) => a.fast))} | 0 |`,
       '',
       `Prompts seen on v06 (run 1): ${aligns[0]?.texts.join(' → ') ?? ''}.`,
+      '',
+      'Where the time goes, v01 (state-prompt, ms after Start):',
+      '',
+      ...timelines.map((t, i) => `${i + 1}. ${t}`),
     ].join('\n');
     process.stdout.write(`\n${md}\n`);
     writeResultsSection('verify-page-ux', md);
