@@ -13,7 +13,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../tests/helpers/server';
 import { GOOD_ID } from '../tests/helpers/rpc';
-import { attemptTrail, launch, missingPrerequisite, oneCameraSuiteAtATime, phonePage, still, tempDir, video } from './helpers';
+import { attemptTrail, launch, missingPrerequisite, phonePage, still, tempDir, video } from './helpers';
+import { oneCameraSuiteAtATime } from './camera-suite-lock';
 
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] cloudauth 2019-03-07 e2e flows: ${missing}`);

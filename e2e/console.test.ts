@@ -8,7 +8,8 @@ import { CloudauthClient } from '../tests/helpers/rpc';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
-import { launch, missingPrerequisite, oneCameraSuiteAtATime, SCREENS, still, tempDir, video } from './helpers';
+import { launch, missingPrerequisite, SCREENS, still, tempDir, video } from './helpers';
+import { oneCameraSuiteAtATime } from './camera-suite-lock';
 
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] console e2e: ${missing}`);

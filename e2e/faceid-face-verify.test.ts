@@ -10,7 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../tests/helpers/server';
 import { GOOD_ID } from '../tests/helpers/rpc';
-import { attemptTrail, launch, missingPrerequisite, oneCameraSuiteAtATime, partnerServer, phonePage, spoofLoop, still, tempDir, video } from './helpers';
+import { attemptTrail, launch, missingPrerequisite, partnerServer, phonePage, spoofLoop, still, tempDir, video } from './helpers';
+import { oneCameraSuiteAtATime } from './camera-suite-lock';
 
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] FaceID / face_verify e2e flows: ${missing}`);

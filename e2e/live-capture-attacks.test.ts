@@ -10,7 +10,8 @@ import { CloudauthClient } from '../tests/helpers/rpc';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../tests/helpers/server';
-import { FFMPEG, launch, missingPrerequisite, oneCameraSuiteAtATime, phonePage, spoofLoop, still, tempDir, video } from './helpers';
+import { FFMPEG, launch, missingPrerequisite, phonePage, spoofLoop, still, tempDir, video } from './helpers';
+import { oneCameraSuiteAtATime } from './camera-suite-lock';
 import { streamBatch as batch } from '../tests/helpers/stream-batch';
 
 const missing = missingPrerequisite();

@@ -8,7 +8,8 @@ import RPCClient from '@alicloud/pop-core';
 import { CloudauthClient } from '../tests/helpers/rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
-import { attemptTrail, launch, missingPrerequisite, oneCameraSuiteAtATime, phonePage, still, tempDir, video } from './helpers';
+import { attemptTrail, launch, missingPrerequisite, phonePage, still, tempDir, video } from './helpers';
+import { oneCameraSuiteAtATime } from './camera-suite-lock';
 
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] live-capture genuine clips: ${missing}`);

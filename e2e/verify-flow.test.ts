@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
-import { attemptTrail, launch, missingPrerequisite, oneCameraSuiteAtATime, partnerServer, phonePage, screenshot, spoofLoop, still, tempDir, video, watchStates } from './helpers';
+import { attemptTrail, launch, missingPrerequisite, partnerServer, phonePage, screenshot, spoofLoop, still, tempDir, video, watchStates } from './helpers';
+import { oneCameraSuiteAtATime } from './camera-suite-lock';
 
 /** Landscape phone and desktop, besides the 360×640 portrait every flow runs in. */
 const LAYOUTS = [

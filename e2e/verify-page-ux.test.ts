@@ -13,7 +13,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudauthClient } from '../tests/helpers/rpc';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
-import { launch, missingPrerequisite, oneCameraSuiteAtATime, SCREENS, spoofLoop, video, watchStates } from './helpers';
+import { launch, missingPrerequisite, SCREENS, spoofLoop, video, watchStates } from './helpers';
+import { oneCameraSuiteAtATime } from './camera-suite-lock';
 
 const missing = missingPrerequisite();
 if (missing) console.warn(`[skip] verify page UX e2e: ${missing}`);
