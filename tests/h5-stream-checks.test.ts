@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { checkCadence, checkContinuity, checkStreamFaces, clockOffset, findAction, pickSamples, steadyViews, STREAM_RULES, type StreamFrame, type StreamFrameFacts } from '../lib/verification/h5/stream-checks';
 import type { FaceFacts } from '../lib/verification/h5/checks';
 import { classifySignals } from '../lib/verification/h5/camera-signals';
-import { ALIGN_RULES, evaluateAlign, guideCircle, PromptStabilizer } from '../app/verify/capture/align';
+import { ALIGN_RULES, BlinkGrace, evaluateAlign, guideCircle, PromptStabilizer } from '../app/verify/capture/align';
 import type { FaceAnalysis, FrameAnalysis } from '../workers/pipeline/types';
 
 const face = (o: Partial<FaceFacts> = {}): FaceFacts => ({ relativeSize: 0.5, yaw: 0, pitch: 0, eyeOpen: 1, ear: 0.28, mar: 0.03, sharpness: 200, brightness: 120, ...o });
@@ -286,6 +286,21 @@ describe('align against the guide (page)', () => {
     expect(s.show('MOVE_LEFT', 2 * T + 50)).toBe('HOLD');
     s.reset();
     expect(s.show('NO_FACE', 2 * T + 60)).toBe('NO_FACE');
+  });
+  it('BlinkGrace: a blink while aligned is still "hold it" (its frames left out); eyes shut longer, or before aligning, are OPEN_EYES', () => {
+    const g = new BlinkGrace();
+    const G = ALIGN_RULES.blinkGraceMs;
+    expect(g.see('HOLD', true, 0)).toEqual({ raw: 'HOLD', blinking: false });
+    expect(g.see('OPEN_EYES', true, 100)).toEqual({ raw: 'HOLD', blinking: true });
+    expect(g.see('OPEN_EYES', true, 100 + G - 1)).toEqual({ raw: 'HOLD', blinking: true });
+    expect(g.see('OPEN_EYES', true, 100 + G)).toEqual({ raw: 'OPEN_EYES', blinking: false });
+    // Eyes open again: the next blink has its own grace.
+    expect(g.see('HOLD', false, 100 + G + 50)).toEqual({ raw: 'HOLD', blinking: false });
+    expect(g.see('OPEN_EYES', true, 1000)).toEqual({ raw: 'HOLD', blinking: true });
+    // Not aligned yet (or another condition failing): evaluateAlign's prompt stands.
+    const h = new BlinkGrace();
+    expect(h.see('OPEN_EYES', false, 0)).toEqual({ raw: 'OPEN_EYES', blinking: false });
+    expect(h.see('MOVE_LEFT', true, 10)).toEqual({ raw: 'MOVE_LEFT', blinking: false });
   });
   it('aligned: the offsets widen, the edge of the circle does not (no "hold it" half outside)', () => {
     // A big face (0.8 of the guide) 0.19 off centre: its side is 0.59 from the centre, well past the

@@ -115,6 +115,6 @@ export interface FaceWorkerInfo {
   crossOriginIsolated: boolean;
   delegate: DetectorDelegate;
   livenessEvery: number;
-  /** ms from init() call to ready, per stage and total. */
-  loadMs: Record<LoadStage | 'total', number>;
+  /** ms after init() started at which each stage was ready; `warmup` is the first inference of every model (see worker-api.ts). */
+  loadMs: Record<LoadStage | 'warmup' | 'total', number>;
 }

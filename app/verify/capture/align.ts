@@ -42,6 +42,11 @@ export const ALIGN_RULES = {
   minEyeOpen: 0.5,
   /** How long every condition must hold before the challenges start. */
   holdMs: 600,
+  /**
+   * Eyes shut for less than this while aligned is a natural blink (0.1–0.4 s), not "open your
+   * eyes": the hold goes on (without the blink's frames) instead of a 1 s prompt and a restart.
+   */
+  blinkGraceMs: 400,
   /** A prompt stays at least this long before another replaces it (HOLD included: no flicker, ≤ 1 change per 0.8 s). */
   // ≥ 0.8 s as the user sees it, with room for a render that lands a frame or two late on a busy phone.
   minPromptMs: 1000,
@@ -152,6 +157,26 @@ export class PromptStabilizer<P = AlignPrompt> {
 
   reset(): void {
     this.shown = null;
+  }
+}
+
+/**
+ * A natural blink while aligned (eyes shut for less than `blinkGraceMs`) is still "hold it":
+ * `blinking` says the frame is one to leave out of the hold (best frame, baseline). Eyes shut
+ * longer, or shut before the face was aligned, are OPEN_EYES as evaluateAlign said.
+ */
+export class BlinkGrace {
+  private shutSince = 0;
+
+  constructor(private readonly graceMs: number = ALIGN_RULES.blinkGraceMs) {}
+
+  see(raw: AlignPrompt, aligned: boolean, now: number): { raw: AlignPrompt; blinking: boolean } {
+    if (raw !== 'OPEN_EYES' || !aligned) {
+      if (raw !== 'OPEN_EYES') this.shutSince = 0;
+      return { raw, blinking: false };
+    }
+    if (!this.shutSince) this.shutSince = now;
+    return now - this.shutSince < this.graceMs ? { raw: 'HOLD', blinking: true } : { raw, blinking: false };
   }
 }
 

@@ -6,7 +6,7 @@ import type { AlignPrompt, FlowErrorCode, LivenessActionName } from '../../../li
 import type { FaceAnalysis, FrameAnalysis } from '../../../workers/pipeline/types';
 import { abortAttempt, ApiError, finishAttempt, nextChallenge, putBestFrame, startAttempt, type ChallengeAnswer, type ChallengeView, type Outcome, type StartedAttempt } from '../api';
 import type { FlowEvent } from '../machine';
-import { ALIGN_RULES, bestFrameScore, evaluateAlign, pannedGuide, PromptStabilizer, type Guide } from './align';
+import { ALIGN_RULES, BlinkGrace, bestFrameScore, evaluateAlign, pannedGuide, PromptStabilizer, type Guide } from './align';
 import { attachStream, CameraError, cameraSignals, openCamera } from './camera';
 import { baselineFrom, ChallengeTracker } from './challenge-tracker';
 import { encodeJpeg, FrameSlots } from './frames';
@@ -233,13 +233,14 @@ export function createController(opts: ControllerOptions): CaptureController {
     let lastGood = started;
     let lastKey = 'DETECTING:false';
     let guide: Guide | null = null;
+    const blinkGrace = new BlinkGrace();
     for (;;) {
       const err = failure();
       if (err) throw err;
       const fr = await nextFrame(gen);
       guide = pannedGuide(fr.analysis.frameWidth, fr.analysis.frameHeight, fr.analysis.faceCount === 1 ? fr.analysis.face?.box.pixels : undefined, guide);
       video.style.objectPosition = `${guide.posX.toFixed(1)}% ${guide.posY.toFixed(1)}%`;
-      const raw = evaluateAlign(fr.analysis, aligned, guide);
+      const { raw, blinking } = blinkGrace.see(evaluateAlign(fr.analysis, aligned, guide), aligned, fr.time);
       aligned = raw === 'HOLD';
       // Timed when it is put on screen, not when the frame was taken: an analysis slowed by a busy
       // phone must not shorten how long the previous prompt stayed readable.
@@ -256,6 +257,9 @@ export function createController(opts: ControllerOptions): CaptureController {
         holdStart = 0;
         bestScore = -1;
         holdFaces = [];
+        fr.bitmap.close();
+      } else if (blinking) {
+        // The hold goes on, but a shut-eyed frame is neither the best frame nor the challenge's baseline.
         fr.bitmap.close();
       } else {
         if (!holdStart) holdStart = fr.time;
@@ -347,16 +351,24 @@ export function createController(opts: ControllerOptions): CaptureController {
     return settled;
   }
 
-  /** The worker's first analyses are slow (wasm compile, first inference): run them before the attempt starts, so the live stream does not begin with a stall. */
+  /**
+   * The first camera frames through the worker are slower (first frame of this size, caches):
+   * analyse a few before the attempt starts, so the live stream does not begin with a stall. The
+   * models' own first inference already ran while the user read the intro (worker init), so this
+   * only waits until the analysis time settles: two frames, then until the latest is no slower
+   * than 1.5× the fastest. Relative, not an absolute "fast enough": a slow phone is steady at its
+   * own speed and must not wait for a speed it never reaches.
+   */
   async function warmUp(gen: number): Promise<void> {
     dispatch({ type: 'LOAD_PROGRESS', progress: 1, stage: 'warmup' });
-    const until = performance.now() + 2500;
-    let quick = 0;
-    while (quick < 3 && performance.now() < until) {
-      const t0 = performance.now();
+    const until = performance.now() + 1500;
+    let fastest = Infinity;
+    for (let n = 1; performance.now() < until; n++) {
       const fr = await nextFrame(gen);
       fr.bitmap.close();
-      quick = performance.now() - t0 < 120 ? quick + 1 : 0;
+      const ms = fr.analysis.timings.total;
+      fastest = Math.min(fastest, ms);
+      if (n >= 2 && ms <= 1.5 * fastest) return;
     }
   }
 
