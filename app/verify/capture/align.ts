@@ -43,8 +43,8 @@ export const ALIGN_RULES = {
   /** How long every condition must hold before the challenges start. */
   holdMs: 600,
   /**
-   * Eyes shut for less than this while aligned is a natural blink (0.1–0.4 s), not "open your
-   * eyes": the hold goes on (without the blink's frames) instead of a 1 s prompt and a restart.
+   * Eyes shut for less than this is a natural blink (0.1–0.4 s), not "open your eyes": the hold
+   * goes on (without the blink's frames) instead of a 1 s prompt and a restart.
    */
   blinkGraceMs: 400,
   /** A prompt stays at least this long before another replaces it (HOLD included: no flicker, ≤ 1 change per 0.8 s). */
@@ -161,18 +161,18 @@ export class PromptStabilizer<P = AlignPrompt> {
 }
 
 /**
- * A natural blink while aligned (eyes shut for less than `blinkGraceMs`) is still "hold it":
- * `blinking` says the frame is one to leave out of the hold (best frame, baseline). Eyes shut
- * longer, or shut before the face was aligned, are OPEN_EYES as evaluateAlign said.
+ * A natural blink (eyes shut for less than `blinkGraceMs`) is still "hold it": evaluateAlign
+ * checks the eyes last, so OPEN_EYES means everything else is right. `blinking` says the frame is
+ * one to leave out of the hold (best frame, baseline). Eyes shut longer are OPEN_EYES.
  */
 export class BlinkGrace {
   private shutSince = 0;
 
   constructor(private readonly graceMs: number = ALIGN_RULES.blinkGraceMs) {}
 
-  see(raw: AlignPrompt, aligned: boolean, now: number): { raw: AlignPrompt; blinking: boolean } {
-    if (raw !== 'OPEN_EYES' || !aligned) {
-      if (raw !== 'OPEN_EYES') this.shutSince = 0;
+  see(raw: AlignPrompt, now: number): { raw: AlignPrompt; blinking: boolean } {
+    if (raw !== 'OPEN_EYES') {
+      this.shutSince = 0;
       return { raw, blinking: false };
     }
     if (!this.shutSince) this.shutSince = now;

@@ -240,7 +240,7 @@ export function createController(opts: ControllerOptions): CaptureController {
       const fr = await nextFrame(gen);
       guide = pannedGuide(fr.analysis.frameWidth, fr.analysis.frameHeight, fr.analysis.faceCount === 1 ? fr.analysis.face?.box.pixels : undefined, guide);
       video.style.objectPosition = `${guide.posX.toFixed(1)}% ${guide.posY.toFixed(1)}%`;
-      const { raw, blinking } = blinkGrace.see(evaluateAlign(fr.analysis, aligned, guide), aligned, fr.time);
+      const { raw, blinking } = blinkGrace.see(evaluateAlign(fr.analysis, aligned, guide), fr.time);
       aligned = raw === 'HOLD';
       // Timed when it is put on screen, not when the frame was taken: an analysis slowed by a busy
       // phone must not shorten how long the previous prompt stayed readable.
