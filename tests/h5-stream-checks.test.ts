@@ -287,19 +287,27 @@ describe('align against the guide (page)', () => {
     s.reset();
     expect(s.show('NO_FACE', 2 * T + 60)).toBe('NO_FACE');
   });
-  it('BlinkGrace: a blink is still "hold it" (its frames left out); eyes shut longer are OPEN_EYES', () => {
+  it('BlinkGrace: a blink while aligned is still "hold it" (its frames left out), before that it changes nothing shown; eyes shut longer are OPEN_EYES', () => {
     const g = new BlinkGrace();
     const G = ALIGN_RULES.blinkGraceMs;
-    expect(g.see('HOLD', 0)).toEqual({ raw: 'HOLD', blinking: false });
-    expect(g.see('OPEN_EYES', 100)).toEqual({ raw: 'HOLD', blinking: true });
-    expect(g.see('OPEN_EYES', 100 + G - 1)).toEqual({ raw: 'HOLD', blinking: true });
-    expect(g.see('OPEN_EYES', 100 + G)).toEqual({ raw: 'OPEN_EYES', blinking: false });
+    expect(g.see('HOLD', false, 0)).toEqual({ raw: 'HOLD', blinking: false });
+    expect(g.see('OPEN_EYES', true, 100)).toEqual({ raw: 'HOLD', blinking: true });
+    expect(g.see('OPEN_EYES', true, 100 + G - 1)).toEqual({ raw: 'HOLD', blinking: true });
+    expect(g.see('OPEN_EYES', true, 100 + G)).toEqual({ raw: 'OPEN_EYES', blinking: false });
     // Eyes open again: the next blink has its own grace.
-    expect(g.see('HOLD', 100 + G + 50)).toEqual({ raw: 'HOLD', blinking: false });
-    expect(g.see('OPEN_EYES', 1000)).toEqual({ raw: 'HOLD', blinking: true });
+    expect(g.see('HOLD', false, 100 + G + 50)).toEqual({ raw: 'HOLD', blinking: false });
+    expect(g.see('OPEN_EYES', true, 1000)).toEqual({ raw: 'HOLD', blinking: true });
     // Any other condition failing stands as evaluateAlign said, and ends the blink.
-    expect(g.see('MOVE_LEFT', 1010)).toEqual({ raw: 'MOVE_LEFT', blinking: false });
-    expect(g.see('OPEN_EYES', 1020 + G)).toEqual({ raw: 'HOLD', blinking: true });
+    expect(g.see('MOVE_LEFT', true, 1010)).toEqual({ raw: 'MOVE_LEFT', blinking: false });
+    // Not aligned yet (the first frame caught mid-blink): nothing new to show, until the grace is over.
+    expect(g.see('OPEN_EYES', false, 1020)).toEqual({ raw: null, blinking: true });
+    expect(g.see('OPEN_EYES', false, 1020 + G)).toEqual({ raw: 'OPEN_EYES', blinking: false });
+  });
+  it('PromptStabilizer.current is what is on screen', () => {
+    const s = new PromptStabilizer();
+    expect(s.current).toBe(null);
+    s.show('HOLD', 0);
+    expect(s.current).toBe('HOLD');
   });
   it('aligned: the offsets widen, the edge of the circle does not (no "hold it" half outside)', () => {
     // A big face (0.8 of the guide) 0.19 off centre: its side is 0.59 from the centre, well past the

@@ -155,28 +155,37 @@ export class PromptStabilizer<P = AlignPrompt> {
     return this.shown;
   }
 
+  /** What is on screen (null: nothing yet). */
+  get current(): P | null {
+    return this.shown;
+  }
+
   reset(): void {
     this.shown = null;
   }
 }
 
 /**
- * A natural blink (eyes shut for less than `blinkGraceMs`) is still "hold it": evaluateAlign
- * checks the eyes last, so OPEN_EYES means everything else is right. `blinking` says the frame is
- * one to leave out of the hold (best frame, baseline). Eyes shut longer are OPEN_EYES.
+ * A natural blink (eyes shut for less than `blinkGraceMs`) is not "open your eyes":
+ * evaluateAlign checks the eyes last, so OPEN_EYES means everything else is right. While
+ * aligned, the blink is still "hold it" and `blinking` says to leave its frames out of the hold
+ * (best frame, baseline). Before that, `raw` is null: keep what is shown (at the start of align,
+ * the neutral "detecting"), since a first frame caught mid-blink says nothing yet. Eyes shut
+ * longer are OPEN_EYES.
  */
 export class BlinkGrace {
   private shutSince = 0;
 
   constructor(private readonly graceMs: number = ALIGN_RULES.blinkGraceMs) {}
 
-  see(raw: AlignPrompt, now: number): { raw: AlignPrompt; blinking: boolean } {
+  see(raw: AlignPrompt, aligned: boolean, now: number): { raw: AlignPrompt | null; blinking: boolean } {
     if (raw !== 'OPEN_EYES') {
       this.shutSince = 0;
       return { raw, blinking: false };
     }
     if (!this.shutSince) this.shutSince = now;
-    return now - this.shutSince < this.graceMs ? { raw: 'HOLD', blinking: true } : { raw, blinking: false };
+    if (now - this.shutSince >= this.graceMs) return { raw, blinking: false };
+    return aligned ? { raw: 'HOLD', blinking: true } : { raw: null, blinking: true };
   }
 }
 

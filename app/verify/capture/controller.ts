@@ -240,18 +240,20 @@ export function createController(opts: ControllerOptions): CaptureController {
       const fr = await nextFrame(gen);
       guide = pannedGuide(fr.analysis.frameWidth, fr.analysis.frameHeight, fr.analysis.faceCount === 1 ? fr.analysis.face?.box.pixels : undefined, guide);
       video.style.objectPosition = `${guide.posX.toFixed(1)}% ${guide.posY.toFixed(1)}%`;
-      const { raw, blinking } = blinkGrace.see(evaluateAlign(fr.analysis, aligned, guide), fr.time);
+      const { raw, blinking } = blinkGrace.see(evaluateAlign(fr.analysis, aligned, guide), aligned, fr.time);
       aligned = raw === 'HOLD';
       // Timed when it is put on screen, not when the frame was taken: an analysis slowed by a busy
       // phone must not shorten how long the previous prompt stayed readable.
-      const prompt = stabilizer.show(raw, performance.now());
-      record('align', fr.analysis, raw, guide, prompt);
+      const prompt = raw === null ? stabilizer.current : stabilizer.show(raw, performance.now());
+      record('align', fr.analysis, raw ?? undefined, guide, prompt ?? undefined);
       const holding = raw === 'HOLD' && prompt === 'HOLD';
       if (holding) lastGood = fr.time;
-      const help = fr.time - lastGood >= ALIGN_RULES.helpAfterMs && prompt !== 'HOLD';
-      const key = `${prompt}:${help}`;
-      if (key !== lastKey) dispatch({ type: 'ALIGN', prompt, help });
-      lastKey = key;
+      if (prompt) {
+        const help = fr.time - lastGood >= ALIGN_RULES.helpAfterMs && prompt !== 'HOLD';
+        const key = `${prompt}:${help}`;
+        if (key !== lastKey) dispatch({ type: 'ALIGN', prompt, help });
+        lastKey = key;
+      }
       // The hold runs only while "hold it" is on screen: the challenge never starts under another prompt.
       if (!holding) {
         holdStart = 0;
