@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudauthClient } from '../tests/helpers/rpc';
 import { ROOT, startServer, type RunningServer } from '../tests/helpers/server';
-import { launch, missingPrerequisite, SCREENS, spoofLoop, video, watchStates } from './helpers';
+import { launch, missingPrerequisite, partnerServer, SCREENS, spoofLoop, video, watchStates } from './helpers';
 import { oneCameraSuiteAtATime } from './camera-suite-lock';
 
 const missing = missingPrerequisite();
@@ -72,6 +72,7 @@ async function desktopShot(page: Page, name: string): Promise<void> {
 
 describe.skipIf(!!missing)('verify page UX (issue 12; Chromium, fake camera)', () => {
   let server: RunningServer;
+  let partner: Awaited<ReturnType<typeof partnerServer>>;
   let client: RPCClient;
   let v01: Browser;
   const browsers: Browser[] = [];
@@ -80,6 +81,7 @@ describe.skipIf(!!missing)('verify page UX (issue 12; Chromium, fake camera)', (
 
   beforeAll(async () => {
     const scene = (biz: string, extra: Record<string, unknown> = {}) => ({ biz, scheme: 'RPH5BioOnly', liveness: { actions: ['blink'], count: 1, timeoutSeconds: 30 }, maxAttempts: 3, ...extra });
+    partner = await partnerServer();
     server = await startServer({
       provision: {
         accessKeys: [KEY],
@@ -88,6 +90,8 @@ describe.skipIf(!!missing)('verify page UX (issue 12; Chromium, fake camera)', (
           scene('ux-final', { maxAttempts: 1, displayName: 'E2E 银行' }),
           scene('ux-still', { maxAttempts: 2, liveness: { actions: ['blink'], count: 1, timeoutSeconds: 20 } }),
           scene('ux-portrait'),
+          // Link screens: decided without a camera (one attempt, given up), redirects to the partner allowed.
+          scene('ux-links', { maxAttempts: 1, redirectOrigins: [partner.origin] }),
         ],
       },
     });
@@ -99,6 +103,7 @@ describe.skipIf(!!missing)('verify page UX (issue 12; Chromium, fake camera)', (
   afterAll(async () => {
     for (const b of browsers) await b.close().catch(() => undefined);
     await server?.stop();
+    await partner?.close();
   });
 
   async function token(biz: string): Promise<{ ticket: string; url: string; token: string }> {
@@ -372,6 +377,75 @@ describe.skipIf(!!missing)('verify page UX (issue 12; Chromium, fake camera)', (
     }
     expect(attempts(t.ticket).count).toBe(0);
   }, 90_000);
+
+  it('5: a link that can no longer be used has a way out: "go back" to the page before (keyboard-reachable), or the partner\'s failRedirect', async () => {
+    // No camera here: these screens are rendered by the server before any capture code runs.
+    const { ctx, page } = await context(v01, 'en');
+    const before = `${partner.origin}/app?step=links`;
+    /** Opens `url` after the partner's page, as a user following a stale link from the app. */
+    const openAfterPartner = async (url: string, state: string) => {
+      await page.goto(before);
+      await page.goto(url);
+      await expect.poll(() => page.locator('[data-token-state]').getAttribute('data-token-state')).toBe(state);
+    };
+    /** "Go back": the first thing Tab reaches, and it returns to the page before. */
+    const goBack = async (name: string) => {
+      const back = page.getByRole('button', { name });
+      expect(await back.count()).toBe(1);
+      // The button works once React has hydrated it (its props are on the element then).
+      await page.waitForFunction(() => Object.keys(document.querySelector('[data-testid="back"]') ?? {}).some((k) => k.startsWith('__reactProps')));
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('back');
+      await back.click();
+      await page.waitForURL(before);
+      expect(page.url()).toBe(before);
+    };
+    try {
+      // Unknown (en).
+      await openAfterPartner(`${server.url}/verify?token=${'0'.repeat(64)}&lang=en`, 'unknown');
+      await desktopShot(page, 'ux6-link-unknown-en');
+      await goBack('Go back');
+
+      // Superseded (zh-CN): a newer link was issued for the ticket.
+      const old = await token('ux-links');
+      await client.request('GetVerifyToken', { Biz: 'ux-links', TicketId: old.ticket, Binding: JSON.stringify({ Name: '张三' }) }, { method: 'POST' });
+      await openAfterPartner(`${old.url}&lang=zh-CN`, 'superseded');
+      await goBack('返回');
+
+      // Expired (zh-CN), with a failRedirect to an origin the scene does not list: still only "go back".
+      const exp = await token('ux-links');
+      const db = new Database(path.join(server.dataDir, 'cloudauth.sqlite'), { fileMustExist: true });
+      try {
+        db.prepare('update verify_tokens set expires_at = 1 where task_id = (select id from tasks where ticket_id = ?)').run(exp.ticket);
+      } finally {
+        db.close();
+      }
+      await openAfterPartner(`${exp.url}&lang=zh-CN&failRedirect=${encodeURIComponent('https://elsewhere.example/ko')}`, 'expired');
+      expect(await page.locator('a[href*="elsewhere.example"]').count()).toBe(0);
+      await desktopShot(page, 'ux6-link-expired-zh');
+      await goBack('返回');
+
+      // Decided (failed: its one attempt given up through the H5 endpoints), with the partner's
+      // failRedirect: the card links there, as the result card does after a final failure.
+      const done = await token('ux-links');
+      const h = { 'content-type': 'application/json', 'x-verify-token': done.token };
+      const started = (await (await fetch(`${server.url}/api/h5/start`, { method: 'POST', headers: h, body: JSON.stringify({ camera: { label: 'e2e' } }) })).json()) as { attemptId: string };
+      expect(((await (await fetch(`${server.url}/api/h5/abort`, { method: 'POST', headers: h, body: JSON.stringify({ attemptId: started.attemptId, reason: 'USER_CANCELLED' }) })).json()) as { outcome: string }).outcome).toBe('failed');
+      const ko = `${partner.origin}/ko?ticket=${done.ticket}`;
+      await openAfterPartner(`${done.url}&lang=en&failRedirect=${encodeURIComponent(ko)}&successRedirect=${encodeURIComponent(`${partner.origin}/ok`)}`, 'decided');
+      expect(await page.locator('[data-token-state]').getAttribute('data-decided')).toBe('failed');
+      expect(await page.getByTestId('back').count()).toBe(0);
+      const link = page.getByRole('link', { name: 'Back to the app' });
+      expect(await link.getAttribute('href')).toBe(ko);
+      await desktopShot(page, 'ux6-link-decided-en');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Back to the app');
+      await link.click();
+      await page.waitForURL(ko);
+    } finally {
+      await ctx.close();
+    }
+  }, 60_000);
 
   it('10: preparing the models twice changes no file; a second build check does not build', () => {
     const files = [...fs.readdirSync(path.join(ROOT, 'public', 'models')).map((f) => path.join(ROOT, 'public', 'models', f)), ...fs.readdirSync(path.join(ROOT, 'models')).map((f) => path.join(ROOT, 'models', f))];

@@ -116,6 +116,8 @@ describe('console auth (real server, SQLite)', () => {
     expect(text).toContain('cloudauth_rpc_duration_seconds_bucket');
     expect(text).toContain('cloudauth_engine_queue_depth');
     expect(text).toContain('cloudauth_reviews_pending 0');
+    // Read from the shared outbox table at scrape time; the failure counter is tested against a receiver in console-review-callbacks.test.ts.
+    expect(text).toMatch(/^cloudauth_callback_outbox_depth 0$/m);
     // No analysis yet: the histogram has no series (a scrape never starts the engine either).
     expect(text).not.toMatch(/cloudauth_engine_analysis_seconds_count\{/);
   });

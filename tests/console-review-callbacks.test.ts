@@ -32,12 +32,14 @@ const REVIEWER = { username: 'reviewer-cb', password: 'reviewer-cb-password-0123
 const BIZ = 'rv-cb';
 const SCENE_ID = 1000042;
 
-/** The partner's server: records every request it gets. */
+/** The partner's server: records every request it gets; `/down` answers HTTP 500 (a partner whose endpoint is failing). */
 function startReceiver() {
   const hits: { url: URL; headers: http.IncomingHttpHeaders }[] = [];
   const srv = http.createServer((req, res) => {
-    hits.push({ url: new URL(req.url ?? '/', 'http://127.0.0.1'), headers: req.headers });
-    res.writeHead(200).end('ok');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    hits.push({ url, headers: req.headers });
+    if (url.pathname === '/down') res.writeHead(500).end('down');
+    else res.writeHead(200).end('ok');
   });
   return new Promise<{ origin: string; hits: typeof hits; close(): Promise<void> }>((resolve) =>
     srv.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, hits, close: () => new Promise((r) => srv.close(() => r())) })),
@@ -76,6 +78,7 @@ for (const variant of ['SQLite', ...(pgUp ? ['PostgreSQL'] : [])]) {
           // The receiver is on loopback: the operator lets callbacks reach it (never the default).
           CLOUDAUTH_FETCH_PRIVATE_NETWORKS: '127.0.0.1/32',
           CLOUDAUTH_CALLBACK_POLL_MS: '100',
+          METRICS_TOKEN: 'metrics-token-review-callbacks',
         },
         provision: {
           accessKeys: [KEY],
@@ -161,9 +164,9 @@ for (const variant of ['SQLite', ...(pgUp ? ['PostgreSQL'] : [])]) {
     };
 
     /** DescribeVerifyToken with a CallbackUrl, then the one attempt given up: held for a reviewer. */
-    async function heldTokenVerification(label: string) {
+    async function heldTokenVerification(label: string, callbackPath = '/seed?partner=1') {
       const bizId = `${label}-${Date.now()}`;
-      const t = await c19.describeVerifyToken(new $C.DescribeVerifyTokenRequest({ bizType: BIZ, bizId, name: '张三', callbackUrl: `${rx.origin}/seed?partner=1`, callbackSeed: `seed-${label}` }));
+      const t = await c19.describeVerifyToken(new $C.DescribeVerifyTokenRequest({ bizType: BIZ, bizId, name: '张三', callbackUrl: `${rx.origin}${callbackPath}`, callbackSeed: `seed-${label}` }));
       await abandon(t.body!.verifyToken!);
       const status = async () => ((await c18.request('GetStatus', { Biz: BIZ, TicketId: bizId }, { method: 'POST' })) as { Data: { StatusCode: number; AuditConclusions: string } }).Data;
       const verifyStatus = async () => (await c19.describeVerifyResult(new $C.DescribeVerifyResultRequest({ bizType: BIZ, bizId }))).body?.verifyStatus;
@@ -203,6 +206,28 @@ for (const variant of ['SQLite', ...(pgUp ? ['PostgreSQL'] : [])]) {
       await expectOnce(v.received);
       // The partner's seed is never in the trail the console shows.
       expect(JSON.stringify(await trail(v.taskId))).not.toContain('seed-reject');
+    });
+
+    it('/metrics: the outbox depth, and an attempt the partner answers with HTTP 500 counted as a failure', async () => {
+      const metric = async (series: string) => {
+        const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-review-callbacks' } })).text();
+        const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+        return line === undefined ? null : Number(line.slice(series.length + 1));
+      };
+      const failures = async () => (await metric('cloudauth_callback_failures_total{kind="http_5xx"}')) ?? 0;
+      // Earlier verdicts were all delivered: nothing waits.
+      expect(await metric('cloudauth_callback_outbox_depth')).toBe(0);
+      const before = { failures: await failures(), delivered: await metric('cloudauth_callbacks_delivered_total') };
+      const v = await heldTokenVerification('down', '/down');
+      expect((await decide(v.taskId, 'approve', 'same person')).body).toEqual({ ok: true, statusCode: 1 });
+      await until(() => v.received()[0]);
+      // The counter moves once the failed attempt is stored (just after the receiver answered).
+      await until(async () => (await failures()) === before.failures + 1);
+      const attempts = (await trail(v.taskId)).filter((e) => e.event === 'callback.attempt');
+      expect(attempts.map((e) => [e.detail?.ok, e.detail?.status])).toEqual([[false, 500]]);
+      // Backing off (10 s before the next attempt): still waiting, and nothing counted as delivered.
+      expect(await metric('cloudauth_callback_outbox_depth')).toBe(1);
+      expect(await metric('cloudauth_callbacks_delivered_total')).toBe(before.delivered);
     });
 
     // InitFaceVerify needs a comparison picture with a face (checked at intake): real media.

@@ -27,6 +27,12 @@ export async function GET(request: Request) {
     const r = await ctx.db.selectFrom('reviews').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'pending').executeTakeFirstOrThrow();
     return Number(r.n);
   });
+  // From the shared table at scrape time, not a per-process count: several instances on one
+  // database enqueue and deliver each other's rows, and every scrape must see the same backlog.
+  registerGauge('cloudauth_callback_outbox_depth', 'Callbacks waiting for delivery (due or backing off after a failed attempt), all instances', async () => {
+    const r = await ctx.db.selectFrom('callback_outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'pending').executeTakeFirstOrThrow();
+    return Number(r.n);
+  });
   const m = metrics();
   return new Response(await m.registry.metrics(), { headers: { 'content-type': m.registry.contentType, 'cache-control': 'no-store' } });
 }

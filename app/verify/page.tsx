@@ -4,9 +4,10 @@ import { getAppContext } from '../../lib/context';
 import { CATALOGUES, reasonMessage } from '../../lib/i18n/messages';
 import { pickLocale, type Locale } from '../../lib/i18n/locale';
 import { getScene } from '../../lib/store/scenes';
+import { allowedRedirect } from '../../lib/verification/h5/redirect';
 import { resolveToken, type ResolvedToken } from '../../lib/verification/tokens';
 import { TOKEN_MESSAGES } from './token-messages';
-import { VerifyFlow } from './verify-flow';
+import { VerifyFlow, WayOut } from './verify-flow';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +15,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** Locale, token and the scene's display name, once per request (metadata and page both need them). */
-async function load(searchParams: SearchParams): Promise<{ locale: Locale; token: string; resolved: ResolvedToken; displayName?: string }> {
+async function load(searchParams: SearchParams): Promise<{ locale: Locale; token: string; resolved: ResolvedToken; displayName?: string; redirectOrigins: readonly string[] }> {
   const sp = await searchParams;
   const locale = pickLocale(one(sp.lang), (await headers()).get('accept-language'));
   const ctx = await getAppContext();
@@ -22,7 +23,7 @@ async function load(searchParams: SearchParams): Promise<{ locale: Locale; token
   const resolved = await resolveToken(ctx.db, token);
   // Who asks is named only to someone holding a live link for it (an unknown token learns nothing).
   const scene = resolved.task && resolved.state !== 'unknown' ? await getScene(ctx.db, resolved.task.biz) : null;
-  return { locale, token, resolved, displayName: scene?.settings.displayName };
+  return { locale, token, resolved, displayName: scene?.settings.displayName, redirectOrigins: scene?.settings.redirectOrigins ?? [] };
 }
 
 // The page URL carries a bearer token: never send it onwards, never let it be indexed. The tab
@@ -33,7 +34,7 @@ export async function generateMetadata({ searchParams }: { searchParams: SearchP
 }
 
 export default async function VerifyPage({ searchParams }: { searchParams: SearchParams }) {
-  const { locale, token, resolved, displayName } = await load(searchParams);
+  const { locale, token, resolved, displayName, redirectOrigins } = await load(searchParams);
   const { state } = resolved;
   if (state === 'valid') {
     return (
@@ -46,12 +47,21 @@ export default async function VerifyPage({ searchParams }: { searchParams: Searc
   const decided = state === 'decided' && resolved.task ? (resolved.task.status_code === 1 ? 'passed' : 'failed') : null;
   const msg = decided ? CATALOGUES[locale].finished[decided] : TOKEN_MESSAGES[locale][state];
   const why = decided === 'failed' ? reasonMessage(CATALOGUES[locale], resolved.task?.audit_conclusions) : '';
+  // No dead end: the partner's page for this outcome (its success page for a passed ticket, its
+  // failure page otherwise) when the scene lists its origin — the check an attempt's redirects
+  // get — else "go back". An unknown token has no scene, so only "go back".
+  const sp = await searchParams;
+  const redirectUrl = allowedRedirect(one(decided === 'passed' ? sp.successRedirect : sp.failRedirect), redirectOrigins);
+  const { continueTo, backToApp, closeHint } = CATALOGUES[locale].ui;
   return (
     <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center p-6" lang={locale} data-flow-state="token">
-      <div role="status" aria-live="polite" data-token-state={state} data-decided={decided ?? undefined} className="rounded-2xl bg-white p-6 shadow-sm">
-        <h1 className="text-xl font-semibold">{msg.title}</h1>
-        {why && <p className="mt-3 text-slate-800">{why}</p>}
-        <p className="mt-3 text-slate-700">{msg.body}</p>
+      <div className="rounded-2xl bg-white p-6 shadow-sm">
+        <div role="status" aria-live="polite" data-token-state={state} data-decided={decided ?? undefined}>
+          <h1 className="text-xl font-semibold">{msg.title}</h1>
+          {why && <p className="mt-3 text-slate-800">{why}</p>}
+          <p className="mt-3 text-slate-700">{msg.body}</p>
+        </div>
+        <WayOut redirectUrl={redirectUrl} ui={{ continueTo, backToApp, closeHint }} />
       </div>
     </main>
   );

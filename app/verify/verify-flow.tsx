@@ -147,7 +147,7 @@ export function VerifyFlow({ token, locale, successRedirect, failRedirect, displ
                 <Heading className="text-xl font-semibold">{t.token[state.state].title}</Heading>
                 <p className="mt-3 text-slate-700">{t.token[state.state].body}</p>
               </div>
-              <BackButton t={t} />
+              <BackButton ui={t.ui} />
             </Card>
           )}
         </div>
@@ -180,11 +180,28 @@ function Heading({ children, className }: { children: React.ReactNode; className
   );
 }
 
+/** The words of the way out (strings only: the server-rendered link screens pass them too). */
+export type WayOutText = Pick<Catalogue['ui'], 'continueTo' | 'backToApp' | 'closeHint'>;
+
+/**
+ * The way out of a screen where the flow ends: the partner's page when the server accepted a
+ * redirect for this outcome, else "go back". Shared by the result card and the link screens
+ * page.tsx renders for an expired, superseded, decided or unknown token.
+ */
+export function WayOut({ redirectUrl, ui }: { redirectUrl?: string | null; ui: WayOutText }) {
+  if (!redirectUrl) return <BackButton ui={ui} />;
+  return (
+    <a href={redirectUrl} rel="noreferrer" className="mt-4 block w-full rounded-xl bg-blue-700 px-4 py-3 text-center font-semibold text-white focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2">
+      {ui.continueTo}
+    </a>
+  );
+}
+
 /**
  * "Go back" where there is no redirect: history back to the partner's page when there is one,
  * else the window closes (a tab the app opened) or, when the browser refuses, a hint says to close it.
  */
-function BackButton({ t }: { t: Catalogue }) {
+function BackButton({ ui }: { ui: WayOutText }) {
   const [hint, setHint] = useState(false);
   const back = () => {
     if (window.history.length > 1) window.history.back();
@@ -194,11 +211,11 @@ function BackButton({ t }: { t: Catalogue }) {
   return (
     <>
       <Button kind="secondary" onClick={back} testId="back">
-        {t.ui.backToApp}
+        {ui.backToApp}
       </Button>
       {hint && (
         <p className="mt-2 text-center text-sm text-slate-700" role="status" data-close-hint>
-          {t.ui.closeHint}
+          {ui.closeHint}
         </p>
       )}
     </>
@@ -444,13 +461,8 @@ function Result({ state, t, onRetry }: { state: Extract<FlowState, { name: 'resu
         {(state.redirectUrl || passed) && <p className="mt-2 text-center text-slate-700">{state.redirectUrl ? t.ui.redirecting : t.ui.noRedirect}</p>}
       </div>
       {state.outcome === 'retry' && <Button onClick={onRetry}>{t.ui.tryAgain}</Button>}
-      {state.outcome !== 'retry' && state.redirectUrl && (
-        <a href={state.redirectUrl} rel="noreferrer" className="mt-4 block w-full rounded-xl bg-blue-700 px-4 py-3 text-center font-semibold text-white focus-visible:outline focus-visible:outline-3 focus-visible:outline-offset-2">
-          {t.ui.continueTo}
-        </a>
-      )}
-      {/* No dead end: without a redirect there is always a way back (and a retry while attempts remain). */}
-      {!state.redirectUrl && <BackButton t={t} />}
+      {/* No dead end: the partner's page, or without a redirect a way back (and a retry while attempts remain). */}
+      <WayOut redirectUrl={state.outcome !== 'retry' ? state.redirectUrl : null} ui={t.ui} />
     </Card>
   );
 }
@@ -471,7 +483,7 @@ function ErrorScreen({ code, t, onRetry, continueUrl, browser }: { code: keyof C
       </div>
       {canRetry && <Button onClick={onRetry}>{t.ui.retry}</Button>}
       {elsewhere && continueUrl && <ContinueElsewhere url={continueUrl} t={t} />}
-      {!canRetry && <BackButton t={t} />}
+      {!canRetry && <BackButton ui={t.ui} />}
     </Card>
   );
 }

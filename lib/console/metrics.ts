@@ -11,6 +11,8 @@ interface Metrics {
   rpcSeconds: client.Histogram<'action'>;
   decisions: client.Counter<'reason'>;
   engineSeconds: client.Histogram<'lane'>;
+  callbackFailures: client.Counter<'kind'>;
+  callbacksDelivered: client.Counter;
   gauges: Map<string, () => Promise<number> | number>;
 }
 
@@ -29,6 +31,11 @@ function create(): Metrics {
     // The worker's own time per analysis (decode, detection, models), not the queue wait: how long
     // the engine takes is what sizes BIOMETRICS_CONCURRENCY; the waiting shows in the queue depth.
     engineSeconds: new client.Histogram({ name: 'cloudauth_engine_analysis_seconds', help: 'Face analysis time in a worker thread by lane (interactive: a person at the camera; batch: partner API calls)', labelNames: ['lane'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
+    // Attempts, not deliveries: a partner answering 500 for an hour counts every retry, which is
+    // what an alert on "the partner's endpoint is failing" wants. The outbox depth (a gauge read
+    // from the database, app/metrics/route.ts) says how much is still waiting.
+    callbackFailures: new client.Counter({ name: 'cloudauth_callback_failures_total', help: 'Failed callback delivery attempts by kind (http_3xx/http_4xx/http_5xx: the partner answered so; network: no answer, timeout or unresolvable host; refused: not sent, the address or origin is no longer allowed)', labelNames: ['kind'], registers: [registry] }),
+    callbacksDelivered: new client.Counter({ name: 'cloudauth_callbacks_delivered_total', help: 'Callbacks delivered (the partner answered 2xx)', registers: [registry] }),
   };
 }
 
@@ -49,6 +56,16 @@ export function countDecision(reason: string): void {
 /** One face analysis finished in the worker pool (lib/biometrics/engine.ts); `lane` is interactive or batch. */
 export function observeAnalysis(lane: string, seconds: number): void {
   metrics().engineSeconds.observe({ lane }, seconds);
+}
+
+/** Why a callback attempt failed, as a bounded label (lib/verification/callbacks/dispatcher.ts classifies). */
+export type CallbackFailureKind = 'http_3xx' | 'http_4xx' | 'http_5xx' | 'network' | 'refused';
+
+/** One callback delivery attempt recorded by the outbox worker: delivered, or failed for `kind`. */
+export function countCallbackAttempt(outcome: 'delivered' | CallbackFailureKind): void {
+  const m = metrics();
+  if (outcome === 'delivered') m.callbacksDelivered.inc();
+  else m.callbackFailures.inc({ kind: outcome });
 }
 
 /** A gauge read at scrape time (engine queue depth, outbox depth…), registered once by name. */

@@ -8,6 +8,7 @@ import { getScene } from '../../store/scenes';
 import { openString } from '../../security/aead';
 import { resolveOutboundHost, urlHost } from '../../security/outbound-address';
 import { log } from '../../log';
+import { countCallbackAttempt, type CallbackFailureKind } from '../../console/metrics';
 import { CALLBACK_SECRET_PARAM } from '../../protocols/callback-formats';
 import { checkCallbackUrl, type CallbackProtocol } from './targets';
 import { backoffMs, callbackSettings, type CallbackSettings } from './settings';
@@ -48,6 +49,15 @@ async function get(url: URL, headers: Record<string, string>, privateNetworks: r
   }
 }
 
+/** The metrics label of a failed attempt: refused (nothing sent, never retried), the partner's HTTP status class, or no usable answer. */
+function failureKind(r: Extract<AttemptResult, { ok: false }>): CallbackFailureKind {
+  if (r.permanent) return 'refused';
+  if (r.status && r.status >= 300 && r.status < 400) return 'http_3xx';
+  if (r.status && r.status >= 400 && r.status < 500) return 'http_4xx';
+  if (r.status && r.status >= 500 && r.status < 600) return 'http_5xx';
+  return 'network';
+}
+
 /** Delivers one claimed row: re-checks the URL against the scene and the address rules, signs, sends, records the attempt. */
 async function deliver(ctx: AppContext, row: CallbackOutboxTable, s: CallbackSettings): Promise<void> {
   const target = await ctx.db.selectFrom('callback_targets').selectAll().where('task_id', '=', row.task_id).executeTakeFirst();
@@ -82,6 +92,8 @@ async function deliver(ctx: AppContext, row: CallbackOutboxTable, s: CallbackSet
       await recordAudit(trx, { taskId: row.task_id, actor: 'callback', event: 'callback.attempt', detail });
       await recordAudit(trx, { taskId: row.task_id, actor: 'callback', event: 'callback.delivered', detail: { deliveryId: row.id, attempts: attempt } });
     });
+    // Counted once the attempt is stored: a rolled-back write leaves the row to be tried again.
+    countCallbackAttempt('delivered');
     return;
   }
   const next = now + backoffMs(attempt, s);
@@ -95,6 +107,7 @@ async function deliver(ctx: AppContext, row: CallbackOutboxTable, s: CallbackSet
     await recordAudit(trx, { taskId: row.task_id, actor: 'callback', event: 'callback.attempt', detail: { ...detail, nextAttemptAt: giveUp ? null : next } });
     if (giveUp) await recordAudit(trx, { taskId: row.task_id, actor: 'callback', event: result.permanent ? 'callback.refused' : 'callback.abandoned', detail: { deliveryId: row.id, attempts: attempt, reason: result.ok ? null : result.error } });
   });
+  countCallbackAttempt(failureKind(result));
 }
 
 /**
