@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './helpers/server';
 import { createTestDatabase, postgresAvailable } from './helpers/postgres';
 import { GOOD_ID } from './helpers/rpc';
+import { until } from './helpers/until';
 
 const MEDIA = path.resolve(__dirname, '../../shared/media');
 const hasMedia = fs.existsSync(path.join(MEDIA, 'pairs'));
@@ -52,15 +53,6 @@ function startReceiver() {
   );
 }
 
-const until = async <T,>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 20_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 function suite(label: string, database: () => Promise<{ env: Record<string, string>; audit(server: RunningServer, certifyId: string): Promise<{ event: string; detail: any }[]>; drop?(): Promise<void> }>) {
   describe.skipIf(!hasMedia)(`2019-03-07 API (${label})`, () => {

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './helpers/server';
 import { postgresAvailable, variantDatabase } from './helpers/postgres';
 import { CloudauthClient } from './helpers/rpc';
+import { until } from './helpers/until';
 
 const MEDIA = path.resolve(__dirname, '../../shared/media');
 const hasMedia = fs.existsSync(path.join(MEDIA, 'pairs'));
@@ -46,15 +47,6 @@ function startReceiver() {
   );
 }
 
-const until = async <T,>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, ms = 20_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const variant of ['SQLite', ...(pgUp ? ['PostgreSQL'] : [])]) {

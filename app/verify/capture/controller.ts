@@ -103,7 +103,7 @@ interface Frame {
 }
 
 // A short numeric trace of recent frames (no pixels, no token) for debugging and the e2e tests.
-type Trace = { t: number; state: string; faces: number; cx?: number; cy?: number; bw?: number; bh?: number; w?: number; h?: number; gx?: number; gy?: number; gd?: number; yaw?: number; pitch?: number; eye?: number; ear?: number; mar?: number; size?: number; bright?: number; sharp?: number; prompt?: string; shown?: string }[];
+type Trace = { t: number; state: string; faces: number; ms: number; cx?: number; cy?: number; bw?: number; bh?: number; w?: number; h?: number; gx?: number; gy?: number; gd?: number; yaw?: number; pitch?: number; eye?: number; ear?: number; mar?: number; size?: number; bright?: number; sharp?: number; prompt?: string; shown?: string }[];
 const trace: Trace = ((globalThis as { __h5trace?: Trace }).__h5trace = []);
 function record(state: string, a: FrameAnalysis, prompt?: string, guide?: Guide, shown?: string) {
   const f = a.face;
@@ -111,6 +111,8 @@ function record(state: string, a: FrameAnalysis, prompt?: string, guide?: Guide,
     t: Math.round(a.timestamp),
     state,
     faces: a.faceCount,
+    // The worker's own time for this frame (the benchmark's analysis-capacity figure).
+    ms: Math.round(a.timings.total),
     prompt,
     shown,
     // The guide circle (frame pixels) the preview showed, and the box size in pixels: whether the face was inside it.
