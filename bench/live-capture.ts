@@ -57,15 +57,20 @@ function cpuMs(pid: number): number {
   const pid = Number(execFileSync('pgrep', ['-f', `serve.mjs`, '-n']).toString().trim());
 
   // 1. Server cost per scripted attempt.
-  const dir = path.join(tmp, 'frames');
-  fs.mkdirSync(dir);
-  execFileSync(FFMPEG, ['-loglevel', 'error', '-framerate', '30', '-i', video(CLIP), '-vf', 'fps=8,scale=w=240:h=240:force_original_aspect_ratio=increase', '-q:v', '4', path.join(dir, '%04d.jpg')]);
-  const frames = fs.readdirSync(dir).sort().map((f) => fs.readFileSync(path.join(dir, f)));
+  // Each attempt's frames encoded at another JPEG quality: byte-identical frames in the same order
+  // are a replay of an earlier attempt, which the server rightly refuses (CAPTURE_NOT_LIVE).
+  const framesFor = (k: number) => {
+    const dir = path.join(tmp, `frames-${k}`);
+    fs.mkdirSync(dir);
+    execFileSync(FFMPEG, ['-loglevel', 'error', '-framerate', '30', '-i', video(CLIP), '-vf', 'fps=8,scale=w=240:h=240:force_original_aspect_ratio=increase', '-q:v', String(3 + k), path.join(dir, '%04d.jpg')]);
+    return fs.readdirSync(dir).sort().map((f) => fs.readFileSync(path.join(dir, f)));
+  };
   const costs: number[] = [];
   const outcomes: string[] = [];
   let bytesScripted = 0;
   let framesScripted = 0;
   for (let k = 0; k < REPEAT; k++) {
+    const frames = framesFor(k);
     const tok = (await newToken()).Data.VerifyToken.Token as string;
     const post = async (p: string, body: unknown) => (await (await fetch(`${server.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-verify-token': tok }, body: JSON.stringify(body) })).json()) as any;
     const before = cpuMs(pid);
