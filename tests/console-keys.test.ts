@@ -140,8 +140,15 @@ describe('console AccessKeys: rotation, grace period, disable/enable, last use (
     expect(refused.at).toBeGreaterThanOrEqual(validUntil);
     expect(refused.at).toBeLessThanOrEqual(validUntil + KEY_CACHE_MS + 3000);
     expect(await callWith(next)).toEqual({ code: '1', statusCode: -1, http: 200 });
-    // An expired key cannot be rotated either.
+    // An expired key cannot be rotated either, nor enabled again (it would show "enabled" and stay refused).
     expect((await post(`/console/api/keys/${old.id}/rotate`)).status).toBe(404);
+    expect(await post(`/console/api/keys/${old.id}/enabled`, { enabled: true })).toMatchObject({ status: 409, body: { error: 'KEY_EXPIRED' } });
+    expect(await callWith(old)).toMatchObject({ code: 'Error.NoPermissionAccess', http: 403 });
+    // The page says it is expired and offers neither enable nor rotate for it.
+    const row = (await pageRow(old.id))!;
+    expect(row).toContain('data-expired="true"');
+    expect(row).toContain('expired (rotated)');
+    expect(row).not.toMatch(/>(Enable|Disable|Rotate)</);
   }, 60_000);
 
   it('disable refuses the key at once, enable restores it; a disabled key cannot be rotated', async () => {

@@ -168,12 +168,24 @@ for (const variant of ['SQLite', ...(pgUp ? ['PostgreSQL'] : [])]) {
       expect(row).toMatchObject({ statusCode: 0, review: 'pending' });
       const received = () => rx.hits.filter((h) => h.url.searchParams.get('bizId') === bizId);
       await expectHeld(row.id, received);
-      return { bizId, taskId: row.id, status, verifyStatus, received };
+      return { bizId, taskId: row.id, status, verifyStatus, received, token: t.body!.verifyToken! };
     }
+    /** The verify page reopened from the partner's link, as the server renders it (English). */
+    const reopened = async (token: string) => {
+      const html = await (await fetch(`${server.url}/verify?token=${token}&lang=en&failRedirect=${encodeURIComponent(`${rx.origin}/failed`)}`)).text();
+      return { decided: /data-decided="([a-z]+)"/.exec(html)?.[1], html };
+    };
 
     it('approve: held (GetStatus 0, no callback) → reviewer approves → GetStatus 1 and the callback says verifyStatus 1', async () => {
       const v = await heldTokenVerification('approve');
+      // The person who reopens the link is told it is under review, not that it failed, and is not sent to the partner's failure page.
+      const held = await reopened(v.token);
+      expect(held.decided).toBe('review');
+      expect(held.html).toContain('Under review');
+      expect(held.html).not.toContain('Verification failed');
+      expect(held.html).not.toContain(`${rx.origin}/failed`);
       expect((await decide(v.taskId, 'approve', 'same person; the machine failure was a cancelled attempt')).body).toEqual({ ok: true, statusCode: 1 });
+      expect((await reopened(v.token)).decided).toBe('passed');
       const hit = await until(() => v.received()[0]);
       expect(hit.url.pathname).toBe('/seed');
       expect(Object.fromEntries(hit.url.searchParams)).toEqual({ partner: '1', bizType: BIZ, bizId: v.bizId, verifyStatus: '1', callbackSeed: 'seed-approve' });
@@ -187,7 +199,9 @@ for (const variant of ['SQLite', ...(pgUp ? ['PostgreSQL'] : [])]) {
 
     it('reject: held → reviewer rejects → GetStatus 2 with the machine’s reason, and the callback says verifyStatus 2', async () => {
       const v = await heldTokenVerification('reject');
+      expect((await reopened(v.token)).decided).toBe('review');
       expect((await decide(v.taskId, 'reject', 'not the person on the reference photo')).body).toEqual({ ok: true, statusCode: 2 });
+      expect((await reopened(v.token)).decided).toBe('failed');
       const hit = await until(() => v.received()[0]);
       expect(Object.fromEntries(hit.url.searchParams)).toEqual({ partner: '1', bizType: BIZ, bizId: v.bizId, verifyStatus: '2', callbackSeed: 'seed-reject' });
       expectSigned(hit);

@@ -17,11 +17,13 @@ export interface KeyRow {
   lastUsedAt: number | null;
   expiresAt: number | null;
   rotatedTo: string | null;
+  /** Rotated and past its grace period: refused whatever `enabled` says. */
+  expired: boolean;
 }
 
-export async function listKeys(db: Db): Promise<KeyRow[]> {
+export async function listKeys(db: Db, now = Date.now()): Promise<KeyRow[]> {
   const rows = await db.selectFrom('access_keys').select(['id', 'enabled', 'description', 'created_at', 'last_used_at', 'expires_at', 'rotated_to']).orderBy('created_at').execute();
-  return rows.map((r) => ({ id: r.id, enabled: r.enabled === 1, description: r.description, createdAt: Number(r.created_at), lastUsedAt: r.last_used_at ? Number(r.last_used_at) : null, expiresAt: r.expires_at ? Number(r.expires_at) : null, rotatedTo: r.rotated_to ?? null }));
+  return rows.map((r) => ({ id: r.id, enabled: r.enabled === 1, description: r.description, createdAt: Number(r.created_at), lastUsedAt: r.last_used_at ? Number(r.last_used_at) : null, expiresAt: r.expires_at ? Number(r.expires_at) : null, rotatedTo: r.rotated_to ?? null, expired: !!r.expires_at && Number(r.expires_at) <= now }));
 }
 
 const newKeyId = () => `LTAI${crypto.randomBytes(10).toString('hex')}`;
@@ -36,11 +38,18 @@ export async function createKey(ctx: AppContext, description: string | undefined
   return { id, secret };
 }
 
-export async function setKeyEnabled(ctx: AppContext, id: string, enabled: boolean, operator: string): Promise<boolean> {
-  if (!(await setAccessKeyEnabled(ctx.db, id, enabled))) return false;
+/**
+ * Enable or disable a key. A rotated key whose grace period is over stays refused whatever its
+ * flag says, so enabling it is refused ('expired') rather than shown as enabled and not working.
+ */
+export async function setKeyEnabled(ctx: AppContext, id: string, enabled: boolean, operator: string, now = Date.now()): Promise<'ok' | 'not_found' | 'expired'> {
+  const row = await ctx.db.selectFrom('access_keys').select('expires_at').where('id', '=', id).executeTakeFirst();
+  if (!row) return 'not_found';
+  if (enabled && row.expires_at && Number(row.expires_at) <= now) return 'expired';
+  if (!(await setAccessKeyEnabled(ctx.db, id, enabled))) return 'not_found';
   ctx.accessKeys.forget(id);
   await recordAudit(ctx.db, { actor: `operator:${operator}`, event: enabled ? 'access_key.enabled' : 'access_key.disabled', detail: { id } });
-  return true;
+  return 'ok';
 }
 
 /**

@@ -28,6 +28,8 @@ const M = {
   NOT_CLAIMED: ['Take the record before deciding it.', '请先领取该记录再做决定。'],
   NOT_PENDING: ['This record is no longer awaiting review.', '该记录已不在待审核状态。'],
   NOT_FOUND: ['Not found.', '未找到。'],
+  KEY_EXPIRED: ['This key was rotated and its grace period is over: it cannot be enabled again. Use its successor, or create a new key.', '该密钥已轮换且宽限期已过，不能再次启用。请使用轮换后的新密钥，或创建新密钥。'],
+  expiredKey: ['expired (rotated)', '已过期（已轮换）'],
   records: ['Records', '认证记录'],
   reviews: ['Review queue', '人工审核'],
   scenes: ['Scenes', '场景'],
@@ -156,7 +158,7 @@ export function translator(locale: Locale): T {
   return (key) => (M as Record<string, readonly [string, string]>)[key]?.[i] ?? key;
 }
 
-const ERROR_CODES = ['INVALID_CREDENTIALS', 'LOCKED', 'RATE_LIMITED', 'CSRF', 'FORBIDDEN', 'INVALID', 'SERVER_ERROR', 'CLAIMED_BY_OTHER', 'NOT_CLAIMED', 'NOT_PENDING', 'NOT_FOUND'] as const;
+const ERROR_CODES = ['INVALID_CREDENTIALS', 'LOCKED', 'RATE_LIMITED', 'CSRF', 'FORBIDDEN', 'INVALID', 'SERVER_ERROR', 'CLAIMED_BY_OTHER', 'NOT_CLAIMED', 'NOT_PENDING', 'NOT_FOUND', 'KEY_EXPIRED'] as const;
 
 /** The error texts client forms need (they get plain strings, not the catalogue). */
 export function errorTexts(t: T): Record<string, string> {

@@ -51,7 +51,7 @@ export type ReasonKey = Exclude<ReasonCode, `LIVENESS_ACTION_NOT_DETECTED:${stri
 export interface Catalogue {
   token: Record<TokenState, { title: string; body: string }>;
   /** A decided ticket's link, opened again: says plainly whether it passed or failed. */
-  finished: Record<'passed' | 'failed', { title: string; body: string }>;
+  finished: Record<'passed' | 'failed' | 'review', { title: string; body: string }>;
   /** The browser tab's title; with the scene's displayName when it has one. */
   pageTitle: (displayName?: string) => string;
   ui: {
@@ -125,6 +125,7 @@ const zh: Catalogue = {
   finished: {
     passed: { title: '认证已通过', body: '此认证已经通过，无需重复操作。请回到原应用继续。' },
     failed: { title: '认证未通过', body: '此认证没有通过，已经结束，此链接不能再使用。如需再次认证，请回到原应用重新发起。' },
+    review: { title: '正在人工审核', body: '您的认证已经提交，正在由审核人员确认，结果会直接通知发起认证的应用。请回到原应用等待结果，无需重新认证。' },
   },
   pageTitle: (name) => (name ? `实人认证 - ${name}` : '实人认证'),
   ui: {
@@ -295,6 +296,7 @@ const en: Catalogue = {
   finished: {
     passed: { title: 'Verification passed', body: 'This verification has already passed; there is nothing more to do. Go back to the app to continue.' },
     failed: { title: 'Verification failed', body: 'This verification did not pass and has ended; this link cannot be used again. To try again, start a new verification from the app.' },
+    review: { title: 'Under review', body: 'Your verification was submitted and a reviewer is checking it; the app that asked for it will receive the result. Go back to the app and wait for it; there is no need to verify again.' },
   },
   pageTitle: (name) => (name ? `Identity verification – ${name}` : 'Identity verification'),
   ui: {

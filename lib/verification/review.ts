@@ -123,6 +123,12 @@ export async function decideReview(ctx: AppContext, taskId: string, operator: st
   return result;
 }
 
+/** Is this task's outcome waiting for a reviewer (the machine decided, a person has not yet)? */
+export async function awaitingReview(db: Db, taskId: string): Promise<boolean> {
+  const row = await db.selectFrom('reviews').select('task_id').where('task_id', '=', taskId).where('state', '=', 'pending').executeTakeFirst();
+  return !!row;
+}
+
 export async function listPendingReviews(db: Db, limit = 100) {
   return db.selectFrom('reviews').innerJoin('tasks', 'tasks.id', 'reviews.task_id').select(['reviews.task_id', 'reviews.biz', 'reviews.machine_passed', 'reviews.machine_reason', 'reviews.machine_score', 'reviews.claimed_by', 'reviews.claimed_at', 'reviews.created_at', 'tasks.ticket_id']).where('reviews.state', '=', 'pending').orderBy('reviews.created_at').limit(limit).execute();
 }

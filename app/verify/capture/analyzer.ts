@@ -34,5 +34,7 @@ export async function createAnalyzer(onProgress: (fraction: number) => void): Pr
     },
   });
   onProgress(1);
+  // When each stage was ready (ms after the worker's init started): support and the benchmarks.
+  (globalThis as { __modelsLoadMs?: unknown }).__modelsLoadMs = client.info.loadMs;
   return { analyze: (bitmap, timestamp) => client.analyze(bitmap, timestamp), dispose: () => client.dispose() };
 }
