@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CloudauthClient } from '../tests/helpers/rpc';
 import { startServer } from '../tests/helpers/server';
-import { FFMPEG, launch, phonePage, still, tempDir, video } from '../e2e/helpers';
+import { FFMPEG, launch, phonePage, readServerDb, still, tempDir, video } from '../e2e/helpers';
 import { machineLine, writeResultsSection } from './lib/results';
 
 const KEY = { id: 'LTAIbenchLiveCapture', secret: 'bench-live-capture-secret-0123456789' };
@@ -27,15 +27,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** Frames and bytes the server has stored from every stream so far (its own database). */
 function streamedSoFar(dataDir: string): { frames: number; bytes: number } {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
-  const db = new Database(path.join(dataDir, 'cloudauth.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    const r = db.prepare('select count(*) as frames, coalesce(sum(size), 0) as bytes from h5_frames').get() as { frames: number; bytes: number };
-    return { frames: Number(r.frames), bytes: Number(r.bytes) };
-  } finally {
-    db.close();
-  }
+  const r = readServerDb(dataDir, (db) => db.prepare('select count(*) as frames, coalesce(sum(size), 0) as bytes from h5_frames').get() as { frames: number; bytes: number });
+  return { frames: Number(r.frames), bytes: Number(r.bytes) };
 }
 
 function cpuMs(pid: number): number {

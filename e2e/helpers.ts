@@ -122,12 +122,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  * from the audit trail of the test server's own database), so a failed flow says why.
  */
 export function attemptTrail(dataDir: string): string {
+  return readServerDb(dataDir, (db) => {
+    const rows = db.prepare("select event, detail from audit_events where event like 'h5.%' order by rowid").all() as { event: string; detail: string | null }[];
+    return rows.slice(-6).map((r) => `${r.event} ${r.detail ?? ''}`).join('\n');
+  });
+}
+
+/** Reads the test server's own SQLite database (read-only) while it runs: its trail, its stored frames. */
+export function readServerDb<T>(dataDir: string, read: (db: import('better-sqlite3').Database) => T): T {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Database = require('better-sqlite3') as typeof import('better-sqlite3');
   const db = new Database(path.join(dataDir, 'cloudauth.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare("select event, detail from audit_events where event like 'h5.%' order by rowid").all() as { event: string; detail: string | null }[];
-    return rows.slice(-6).map((r) => `${r.event} ${r.detail ?? ''}`).join('\n');
+    return read(db);
   } finally {
     db.close();
   }

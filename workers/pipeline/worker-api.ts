@@ -108,7 +108,9 @@ async function init(options: FaceWorkerOptions = {}, onProgress?: (progress: Loa
 
   const [detector, ortModels] = await Promise.all([startDetector, startOrt]);
   models = { detector, ...ortModels };
-  await warmUpModels(models);
+  // Only a head start: a warm-up that fails (an engine quirk on some WebView) must not fail loading;
+  // the first camera frames then pay the cost, as before.
+  await warmUpModels(models).catch(() => undefined);
   loadMs.warmup = Math.round(performance.now() - started);
   settings.livenessEvery = Math.max(0, Math.floor(options.livenessEvery ?? settings.livenessEvery));
   settings.landmarkCropScale = options.landmarkCropScale ?? settings.landmarkCropScale;
