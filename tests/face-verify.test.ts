@@ -10,11 +10,12 @@ import path from 'node:path';
 import RPCClient from '@alicloud/pop-core';
 import { Client, CONTENT_TYPE_FORM } from 'aliyun-api-gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FACE_VERIFY_RESULTS, Z } from '../lib/protocols/face-verify/z-codes';
+import { FACE_VERIFY_RESULTS, Z, Z_NOT_PRODUCED } from '../lib/protocols/face-verify/z-codes';
 import { ROOT, startServer, type RunningServer } from './helpers/server';
 import { GOOD_ID, OTHER_KEY, TEST_KEY, json, rawPost, signedParams, CloudauthClient } from './helpers/rpc';
 import { coreOutcomeCodes } from './helpers/outcome-codes';
 import { gatewayFetch } from './helpers/gateway';
+import { readmeExampleRunner } from './helpers/readme-example';
 import { createTestDatabase, postgresAvailable } from './helpers/postgres';
 
 const MEDIA = path.resolve(ROOT, '..', 'shared', 'media');
@@ -33,6 +34,32 @@ describe('face_verify Z-codes', () => {
     }
     expect(FACE_VERIFY_RESULTS.PASS).toBe(Z.Z8300);
     expect(FACE_VERIFY_RESULTS.NOT_SAME_PERSON.resultMsgSub).toBe('抱歉，没有认出您（Z1146）');
+  });
+});
+
+describe('face_verify Z-codes against seed 003 and the README', () => {
+  const seed = fs.readFileSync(path.join(ROOT, '..', 'shared', 'seeds', '003_facfada6465563b1.txt'), 'utf8');
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Financial-grade face_verify'), readme.indexOf('## The 2019-03-07 API'));
+
+  it('every Z-code of the seed is produced (with the seed text) or listed as not produced with a reason, nothing else', () => {
+    const seedCodes = new Map([...seed.matchAll(/\|([A-Z\\_]+)\|(Z\d{4})\|([^|]+)\|/g)].map((m) => [m[2], { resultCode: m[1].replace(/\\/g, ''), text: m[3].trim() }]));
+    expect(seedCodes.size).toBeGreaterThanOrEqual(20);
+    const produced = Object.values(Z);
+    for (const z of produced) {
+      const s = seedCodes.get(z.resultCodeSub);
+      expect(s, `${z.resultCodeSub} is not in seed 003`).toBeDefined();
+      expect(z.resultCode).toBe(s!.resultCode);
+      expect(z.resultMsgSub.replace(/）+$/, '')).toBe(s!.text.replace(/）+$/, ''));
+      expect(Z_NOT_PRODUCED[z.resultCodeSub], `${z.resultCodeSub} both produced and not produced`).toBeUndefined();
+      expect(section, `README does not document ${z.resultCodeSub}`).toContain(`\`${z.resultCodeSub}\``);
+    }
+    for (const [code, reason] of Object.entries(Z_NOT_PRODUCED)) {
+      expect(seedCodes.has(code), `${code} is not in seed 003`).toBe(true);
+      expect(reason.length).toBeGreaterThan(10);
+      expect(section.slice(section.indexOf('Not produced')), `README's not-produced list lacks ${code}`).toContain(`\`${code}\``);
+    }
+    expect(new Set([...produced.map((z) => z.resultCodeSub), ...Object.keys(Z_NOT_PRODUCED)])).toEqual(new Set(seedCodes.keys()));
   });
 });
 
@@ -79,6 +106,13 @@ describe('face_verify ExecuteRequest through @alicloud/pop-core', () => {
     expect((await exec({ method: 'init', name: '张三', certNumber: '110105194912310021', metainfo: '{}' })).Data.resultCodeSub).toBe('Z8105');
     expect((await exec({ method: 'init', name: '张三', certNumber: GOOD_ID })).Message).toContain('metainfo');
     expect((await exec({ method: 'delete' })).Data.resultCodeSub).toBe('Z8101');
+    // Names every object has (`'constructor' in {}` is true): none may reach a built-in with the server's context.
+    for (const method of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'toLocaleString']) {
+      const r = await call(client, JSON.parse(`{"method":${JSON.stringify(method)},"name":"张三","certNumber":"${GOOD_ID}"}`));
+      expect(r, method).toMatchObject({ Code: 400, Data: { resultCodeSub: 'Z8101' } });
+      expect(Object.keys(r.Data).sort(), method).toEqual(['resultCode', 'resultCodeSub', 'resultMsgSub']);
+      expect(JSON.stringify(r)).not.toContain(TEST_KEY.secret);
+    }
     // No reference photo and no earlier verification of this person: the comparison source is unavailable.
     expect((await exec({ method: 'init', name: '张三', certNumber: OTHER_ID, metainfo: '{}' })).Data).toMatchObject({ resultCode: 'UNABLE_GET_IMAGE', resultCodeSub: 'Z1102' });
     expect((await exec({ method: 'init', name: '张三', certNumber: GOOD_ID, metainfo: '{}', referencePicture: 'bm90IGFuIGltYWdl' })).Data.resultCodeSub).toBe('Z8101');
@@ -139,6 +173,20 @@ describe('face_verify ExecuteRequest through @alicloud/pop-core', () => {
       expect((await call(other, { method: 'init', name: '张三', certNumber: GOOD_ID, metainfo: '{}' })).Data.resultCodeSub).toBe('Z1102');
     });
 
+    it("the README's face_verify example runs as printed: init → query Z5137 → (decided) → Z8300 with the image → match", async () => {
+      const run = readmeExampleRunner(server, TEST_KEY);
+      const example = "Financial-grade face_verify";
+      const init = JSON.parse(await run(example, ['init', path.join(MEDIA, 'pairs/face_recognition/obama/obama.jpg')]));
+      expect(init).toMatchObject({ Code: 200, resultCodeSub: 'Z8100' });
+      expect(init.verifyUrl).toBe(`${server.url}/verify?token=${init.queryId}`);
+      expect(JSON.parse(await run(example, ['query', init.bizId, init.queryId]))).toMatchObject({ Code: 400, resultCodeSub: 'Z5137', image: false });
+      await submit(init.queryId, obamaB());
+      expect(JSON.parse(await run(example, ['query', init.bizId, init.queryId]))).toMatchObject({ Code: 200, resultCodeSub: 'Z8300', image: true });
+      const m = JSON.parse(await run(example, ['match', path.join(MEDIA, 'pairs/face_recognition/obama/obama2.jpg')]));
+      expect(m).toMatchObject({ Code: 200, resultCodeSub: 'Z8300', passed: true });
+      expect(m.score).toBeGreaterThanOrEqual(m.threshold);
+    });
+
     it('match (server only): a pair from ../shared/media/pairs → Z8300 with the score; another person → Z1146; unknown identity → Z1102', async () => {
       const same = await exec({ method: 'match', name: '张三', certNumber: GOOD_ID, imgbase64: media('pairs/face_recognition/obama/obama1.jpg') });
       expect(same).toMatchObject({ Code: 200, Message: 'OK', Data: { passed: true, resultCodeSub: 'Z8300' } });
@@ -196,5 +244,40 @@ describe.skipIf(!pgUp || !hasMedia)('FaceID and face_verify on PostgreSQL (same 
     const call = { method: 'GET' as const, url: `${server.url}/face/v1.2/sdk/get_result`, key: TEST_KEY, query: { biz_token: t.biz_token }, nonce };
     expect((await gatewayFetch(call)).status).toBe(200);
     expect((await gatewayFetch(call)).status).toBe(403);
+  });
+});
+
+describe('when the face engine cannot start (MODELS_DIR without models)', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startServer({
+      env: { FACE_VERIFY_SCENE: 'fv', FACEID_SCENE: 'fv', MODELS_DIR: path.join(ROOT, 'no-models-here') },
+      provision: { accessKeys: [TEST_KEY], scenes: [{ biz: 'fv', scheme: 'RPMin' }] },
+    });
+  });
+  afterAll(() => server?.stop());
+
+  it('face_verify init answers the seed system error Z1112 (Code 500) and FaceID 500 INTERNAL_ERROR, not a crash', async () => {
+    const client = new RPCClient({ accessKeyId: TEST_KEY.id, accessKeySecret: TEST_KEY.secret, endpoint: server.url, apiVersion: '2017-03-31' });
+    const photo = (await import('sharp')).default({ create: { width: 64, height: 64, channels: 3, background: '#888' } }).jpeg();
+    const picture = (await photo.toBuffer()).toString('base64');
+    const r = (await client
+      .request('ExecuteRequest', { Service: 'face_verify', ServiceParameters: JSON.stringify({ method: 'init', name: '张三', certNumber: GOOD_ID, metainfo: '{}', referencePicture: picture }) }, { method: 'POST', timeout: 30_000 })
+      .catch((e: { data?: unknown }) => e.data)) as any;
+    expect(r).toMatchObject({ Code: 500, Data: { resultCode: 'SYSTEM_ERROR', resultCodeSub: 'Z1112' } });
+    const gw = new Client(TEST_KEY.id, TEST_KEY.secret);
+    const f = await gw
+      .post(`${server.url}/face/v1.2/sdk/get_biz_token`, { data: { liveness_type: 'meglive', idcard_name: '张三', idcard_number: GOOD_ID, image_ref1: picture }, headers: { 'content-type': CONTENT_TYPE_FORM }, timeout: 30_000 })
+      .then(
+        () => null,
+        (e: { code?: number; message: string }) => e,
+      );
+    expect(f?.code).toBe(500);
+    expect(f?.message).toContain('INTERNAL_ERROR');
+    // The server is still up and answers what needs no face engine as usual.
+    const q = (await client
+      .request('ExecuteRequest', { Service: 'face_verify', ServiceParameters: JSON.stringify({ method: 'query', bizId: 'b', queryId: 'q' }) }, { method: 'POST', timeout: 30_000 })
+      .catch((e: { data?: unknown }) => e.data)) as any;
+    expect(q).toMatchObject({ Code: 400, Data: { resultCodeSub: 'Z8301' } });
   });
 });

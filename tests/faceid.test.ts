@@ -8,12 +8,14 @@ import RPCClient from '@alicloud/pop-core';
 import { Client, CONTENT_TYPE_FORM, SimpleClient } from 'aliyun-api-gateway';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FACEID_RESULTS } from '../lib/protocols/faceid/result-codes';
+import { FACEID_NOT_PRODUCED, FACEID_RESULTS, faceIdResult } from '../lib/protocols/faceid/result-codes';
 import { appCodeFor } from '../lib/protocols/faceid/gateway-auth';
 import { ROOT, startServer, type RunningServer } from './helpers/server';
 import { GOOD_ID, OTHER_KEY, TEST_KEY, CloudauthClient } from './helpers/rpc';
 import { coreOutcomeCodes } from './helpers/outcome-codes';
 import { gatewayFetch, multipart, signedGatewayRequest } from './helpers/gateway';
+import { readmeExampleRunner } from './helpers/readme-example';
+import { passThresholdForSecurityLevel } from '../lib/biometrics/scores';
 
 const MEDIA = path.resolve(ROOT, '..', 'shared', 'media');
 const hasMedia = fs.existsSync(path.join(MEDIA, 'pairs'));
@@ -37,6 +39,34 @@ describe('FaceID result codes', () => {
   });
 });
 
+describe("FaceID result codes against seed 004's get_result table and the README", () => {
+  it('every (result_code, result_message) of the seed is produced or listed as not produced with a reason, nothing else', () => {
+    const seed = fs.readFileSync(path.join(ROOT, '..', 'shared', 'seeds', '004_a1350d9e0f3ae284.txt'), 'utf8');
+    const table = seed.slice(seed.indexOf('## Result\\_code&result\\_message'), seed.indexOf('## HTTP状态码和对应的ERROR字段说明'));
+    const seedRows = new Set([...table.matchAll(/^\| (\d{4}) +\| ([A-Z_]+) /gm)].map((m) => `${m[1]} ${m[2]}`));
+    expect(seedRows.size).toBeGreaterThanOrEqual(40);
+    const produced = new Set(Object.values(FACEID_RESULTS).map((r) => `${r.result_code} ${r.result_message}`));
+    for (const progress of ['not_started', 'in_progress', 'expired', 'passed'] as const) {
+      const r = faceIdResult({ progress, code: null } as never);
+      produced.add(`${r.result_code} ${r.result_message}`);
+    }
+    for (const row of produced) {
+      expect(seedRows.has(row), `${row} is not in seed 004`).toBe(true);
+      expect(FACEID_NOT_PRODUCED[row], `${row} both produced and not produced`).toBeUndefined();
+    }
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## FaceID v1.2'), readme.indexOf('## Financial-grade face_verify'));
+    const notProducedText = section.slice(section.indexOf('Not produced'));
+    for (const [row, reason] of Object.entries(FACEID_NOT_PRODUCED)) {
+      expect(seedRows.has(row), `${row} is not in seed 004`).toBe(true);
+      expect(reason.length).toBeGreaterThan(5);
+      const [code, message] = row.split(' ');
+      expect(notProducedText.includes(`\`${message}\``) || notProducedText.includes(`all of ${code}`), `README's not-produced list lacks ${row}`).toBe(true);
+    }
+    expect(new Set([...produced, ...Object.keys(FACEID_NOT_PRODUCED)])).toEqual(seedRows);
+  });
+});
+
 describe('FaceID v1.2 through the API gateway client', () => {
   let server: RunningServer;
   let client: InstanceType<typeof Client>;
@@ -56,6 +86,7 @@ describe('FaceID v1.2 through the API gateway client', () => {
     base = `${server.url}/face/v1.2/sdk`;
     client = new Client(TEST_KEY.id, TEST_KEY.secret);
   });
+  const runReadmeExample = (section: string, args: string[]) => readmeExampleRunner(server, TEST_KEY)(section, args);
   afterAll(() => server?.stop());
 
   const form = (data: Record<string, string | number>) => ({ data, headers: { 'content-type': CONTENT_TYPE_FORM }, timeout: 30_000 });
@@ -127,6 +158,9 @@ describe('FaceID v1.2 through the API gateway client', () => {
     const f2 = await failure(client.post(`${base}/get_biz_token`, form({ ...minimal, image_ref1: blank.toString('base64'), multi_oriented_detection: 0 })));
     expect(f2.message).toContain('NO_FACE_FOUND:image_ref1');
     const big = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), crypto.randomBytes(2 * 1024 * 1024)]);
+    const f3 = await failure(client.post(`${base}/get_biz_token`, form({ ...minimal, image_ref1: big.toString('base64') })));
+    expect(f3).toMatchObject({ status: 413 });
+    expect(f3.message).toContain('Request Entity Too Large');
     const body = await multipart({ ...minimal, image_ref1: { file: big, name: 'ref.jpg', type: 'image/jpeg' } });
     const r = await gatewayFetch({ method: 'POST', url: `${base}/get_biz_token`, key: TEST_KEY, body });
     expect(r.status).toBe(413);
@@ -183,6 +217,16 @@ describe('FaceID v1.2 through the API gateway client', () => {
     const swapped = await multipart({ ...minimal, idcard_name: '李四' });
     const r = await fetch(url, { ...init, body: new Uint8Array(swapped.data), headers: { ...(init.headers as Record<string, string>), 'content-type': swapped.contentType } });
     expect(r.status).toBe(403);
+    // Multipart parts are parsed only after authentication: a malformed body with a matching
+    // Content-MD5 is a 403 for a wrong secret and a 400 BAD_ARGUMENTS:body for the right one.
+    const boundary = 'xXx-boundary';
+    const broken = { data: Buffer.from(`--${boundary}\r\nContent-Disposition: form-data\r\n\r\nno name and no end`), contentType: `multipart/form-data; boundary=${boundary}` };
+    const unauth = await gatewayFetch({ method: 'POST', url: `${base}/get_biz_token`, key: TEST_KEY, body: broken, signWith: 'wrong-secret-0123456789' });
+    expect(unauth.status).toBe(403);
+    expect(unauth.json().error).toBe('AUTHENTICATION_ERROR');
+    const authed = await gatewayFetch({ method: 'POST', url: `${base}/get_biz_token`, key: TEST_KEY, body: broken });
+    expect(authed.status).toBe(400);
+    expect(authed.json().error).toBe('BAD_ARGUMENTS:body');
   });
 
   it('APPCODE (SimpleClient): the derived code works, anything else is refused', async () => {
@@ -202,6 +246,9 @@ describe('FaceID v1.2 through the API gateway client', () => {
     const nf = await fetch(`${server.url}/face/v1.2/sdk/nothing`, { method: 'POST' });
     expect(nf.status).toBe(404);
     expect(((await nf.json()) as any).error).toBe('API_NOT_FOUND');
+    const nfClient = await failure(client.post(`${server.url}/face/v1.2/sdk/get_nothing`, form(minimal)));
+    expect(nfClient).toMatchObject({ status: 404 });
+    expect(nfClient.message).toContain('API_NOT_FOUND');
     expect((await fetch(`${base}/get_biz_token`)).status).toBe(404);
     const t = await client.post(`${base}/get_biz_token`, form(minimal));
     const other = await failure(new Client(OTHER_KEY.id, OTHER_KEY.secret).get(`${base}/get_result`, { query: { biz_token: t.biz_token }, timeout: 30_000 }));
@@ -254,6 +301,34 @@ describe('FaceID v1.2 through the API gateway client', () => {
       expect(r2.result_code).toBe(1000);
       expect(r2.verification.ref1.confidence).toBeGreaterThan(r2.verification.ref2.confidence);
       expect(r2.verification.ref2.confidence).toBeLessThan(r2.verification.ref2.thresholds['1e-3']);
+    });
+
+    it('security_level 1–4 picks the pass threshold at FAR 1e-3 … 1e-6 (the calibrated scores reported as thresholds)', async () => {
+      const levels = [1, 2, 3, 4] as const;
+      const seen: { level: number; code: number; confidence: number; threshold: number }[] = [];
+      for (const level of levels) {
+        const t = await client.post(`${base}/get_biz_token`, form({ ...minimal, security_level: level, image_ref1: obamaA().toString('base64') }));
+        await submit(t.biz_token, obamaB());
+        const r = await client.get(`${base}/get_result`, { query: { biz_token: t.biz_token }, timeout: 30_000 });
+        const threshold = r.verification.ref1.thresholds[`1e-${level + 2}`];
+        expect(threshold).toBe(passThresholdForSecurityLevel(level));
+        seen.push({ level, code: r.result_code, confidence: r.verification.ref1.confidence, threshold });
+      }
+      // One pair, one score: the verdict follows the level's threshold exactly.
+      expect(new Set(seen.map((s) => s.confidence)).size).toBe(1);
+      for (const s of seen) expect(s.code, JSON.stringify(s)).toBe(s.confidence >= s.threshold ? 1000 : 2000);
+      expect(seen.map((s) => s.threshold)).toEqual([...seen.map((s) => s.threshold)].sort((a, b) => a - b));
+    });
+
+    it("the README's FaceID example runs as printed: start → 9000 → (decided) → 1000 with ref1 and image_best", async () => {
+      const out = await runReadmeExample('FaceID v1.2', ['start', path.join(MEDIA, 'pairs/face_recognition/obama/obama.jpg')]);
+      const t = JSON.parse(out);
+      expect(t.verify_url).toBe(`${server.url}/verify?token=${t.biz_token}`);
+      expect(JSON.parse(await runReadmeExample('FaceID v1.2', ['result', t.biz_token]))).toMatchObject({ result_code: 9000, result_message: 'LIVING_NOT_START' });
+      await submit(t.biz_token, obamaB());
+      const r = JSON.parse(await runReadmeExample('FaceID v1.2', ['result', t.biz_token]));
+      expect(r).toMatchObject({ result_code: 1000, result_message: 'SUCCESS', image_best: true });
+      expect(r.ref1.confidence).toBeGreaterThanOrEqual(r.ref1.thresholds['1e-4']);
     });
 
     it('multi_oriented_detection: a reference lying on its side is found when rotated (default), refused with 0', async () => {

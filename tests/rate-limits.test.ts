@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, CONTENT_TYPE_FORM } from 'aliyun-api-gateway';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './helpers/server';
@@ -74,6 +75,33 @@ describe('per-AccessKey RPC limit across two instances on one database', () => {
     // The allowance comes back at the configured rate.
     await sleep(1200);
     expect(await outcome(popClient(a).request('GetStatus', { Biz: 'demo-h5', TicketId: 'later' }, { method: 'POST' }))).toBe('ok');
+  });
+
+  it('FaceID spends the same per-key allowance: CONCURRENCY_LIMIT_EXCEEDED (get_result 429, get_biz_token 403) with Retry-After', async () => {
+    const gw = new Client(TEST_KEY.id, TEST_KEY.secret);
+    const statusOf = (p: Promise<unknown>) =>
+      p.then(
+        () => ({ status: 200, message: '', retryAfter: null as string | null }),
+        (e: { code?: number; message: string; data?: { headers?: Record<string, string> } }) => ({ status: e.code, message: e.message, retryAfter: e.data?.headers?.['retry-after'] ?? null }),
+      );
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => statusOf(gw.get(`${(i % 2 ? a : b).url}/face/v1.2/sdk/get_result`, { query: { biz_token: '0'.repeat(64) }, timeout: 30_000 }))),
+    );
+    // An unknown biz_token is 400 BAD_ARGUMENTS:biz_token while the key has allowance left.
+    expect(results.filter((r) => r.status !== 400 && r.status !== 429)).toEqual([]);
+    const limited = results.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(20 - 12);
+    expect(limited[0].message).toContain('CONCURRENCY_LIMIT_EXCEEDED');
+    expect(Number(limited[0].retryAfter)).toBeGreaterThanOrEqual(1);
+    const token = await statusOf(
+      gw.post(`${a.url}/face/v1.2/sdk/get_biz_token`, { data: { liveness_type: 'meglive', idcard_name: '张三', idcard_number: '11010519491231002X' }, headers: { 'content-type': CONTENT_TYPE_FORM }, timeout: 30_000 }),
+    );
+    expect(token.status).toBe(403);
+    expect(token.message).toContain('CONCURRENCY_LIMIT_EXCEEDED');
+    // The RPC endpoint sees the same empty bucket; another key is unaffected on FaceID.
+    expect(await outcome(popClient(a).request('GetStatus', { Biz: 'demo-h5', TicketId: 'shared' }, { method: 'POST' }))).toBe('Throttling.User');
+    const other = await statusOf(new Client(OTHER_KEY.id, OTHER_KEY.secret).get(`${b.url}/face/v1.2/sdk/get_result`, { query: { biz_token: '0'.repeat(64) }, timeout: 30_000 }));
+    expect(other.status).toBe(400);
   });
 });
 

@@ -16,8 +16,17 @@ export class ImageFieldError extends Error {
   }
 }
 
+/** The engine, or an ImageFieldError: a failed start (models unreadable, no worker) is engine trouble each protocol answers in its own words, not an unexpected crash. */
+async function engineFor(field: string) {
+  try {
+    return await getBiometricEngine();
+  } catch (e) {
+    throw new ImageFieldError(field, isBiometricError(e) ? e.code : 'ENGINE_FAILED');
+  }
+}
+
 async function analyze(data: Buffer, field: string, embed: boolean, maxFaces: number): Promise<ImageAnalysis> {
-  const engine = await getBiometricEngine();
+  const engine = await engineFor(field);
   try {
     return await engine.analyze(data, { embed, maxFaces });
   } catch (e) {
@@ -67,7 +76,7 @@ export async function compareWithReference(probe: { data: Buffer; field: string 
   if (!p.faces[0]?.embedding) return { outcome: 'no_face', which: 'probe' };
   if (p.faces.length > 1) return { outcome: 'multiple_faces' };
   if (!r.faces[0]?.embedding) return { outcome: 'no_face', which: 'reference' };
-  const engine = await getBiometricEngine();
+  const engine = await engineFor(probe.field);
   const score = roundScore(similarityScore(engine.cosine(p.faces[0].embedding, r.faces[0].embedding)));
   const threshold = passThresholdForSecurityLevel(level);
   return { outcome: 'compared', similarityScore: score, threshold, passed: score >= threshold };

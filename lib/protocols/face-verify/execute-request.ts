@@ -143,7 +143,7 @@ function answer(zc: ZCode, data: Record<string, unknown>, message?: string): Rec
   return { Code: zc.code, Message: zc.code === 200 ? 'OK' : (message ?? zc.resultMsgSub), Data: { ...data, ...details(zc) } };
 }
 
-const METHODS = { init, query, match } as const;
+const METHODS: Readonly<Record<'init' | 'query' | 'match', typeof init>> = Object.freeze({ init, query, match });
 const SYSTEM_ERROR = { init: Z.Z1112, query: Z.Z8399, match: Z.Z8399 } as const;
 
 /**
@@ -168,7 +168,9 @@ export const executeRequest: RpcAction = {
       }
       if (!p || typeof p !== 'object' || Array.isArray(p)) throw fail(Z.Z8101, 'ServiceParameters必须是JSON对象');
       const m = (p as Params).method;
-      if (typeof m !== 'string' || !(m in METHODS)) throw fail(Z.Z8101, 'method必须是init、query或match');
+      // Own keys only: `m in METHODS` is also true for "constructor", "toString", "__proto__" …,
+      // which would call an Object built-in with the context (key secrets included) and echo it back.
+      if (typeof m !== 'string' || !Object.hasOwn(METHODS, m)) throw fail(Z.Z8101, 'method必须是init、query或match');
       method = m as keyof typeof METHODS;
       return await METHODS[method](ctx, p as Params, call);
     } catch (e) {

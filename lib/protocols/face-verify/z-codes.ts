@@ -17,7 +17,6 @@ export const Z = {
   Z8101: z(400, 'INVALID_PARAMETER', 'Z8101', '抱歉，系统出错了，请您稍后再试'),
   Z8105: z(400, 'INVALID_PARAMETER', 'Z8105', '用户身份信息无效，请填写正确的身份信息'),
   Z8102: z(403, 'PRODUCT_NOT_OPEN', 'Z8102', '请去开通产品'),
-  Z8199: z(500, 'SYSTEM_ERROR', 'Z8199', '抱歉，系统出错了，请稍后再试'),
   Z1102: z(400, 'UNABLE_GET_IMAGE', 'Z1102', '抱歉，您暂时无法使用刷脸服务'),
   Z1112: z(500, 'SYSTEM_ERROR', 'Z1112', '抱歉，系统出错了，请您稍后再试'),
   Z8300: z(200, 'OK', 'Z8300', '认证成功'),
@@ -27,6 +26,25 @@ export const Z = {
   Z8399: z(500, 'SYSTEM_ERROR', 'Z8399', '抱歉，系统出错了，请稍后再试'),
   Z5137: z(400, 'PROCESSING', 'Z5137', '抱歉，系统出错了，请稍后再试'),
 } as const;
+
+/**
+ * The seed's Z-codes this server never answers, each with the reason (README "Financial-grade
+ * face_verify" lists the same; tests/face-verify.test.ts checks that produced + not produced is
+ * exactly the seed's table).
+ */
+export const Z_NOT_PRODUCED: Record<string, string> = {
+  Z8199: 'an unexpected error answers the RPC InternalError (HTTP 500), logged with the RequestId',
+  Z1108: "device check of the vendor's native SDK: the page checks the browser itself",
+  Z1109: "OS version check of the vendor's native SDK: the page checks the browser itself",
+  Z1110: "SDK version check of the vendor's native SDK: there is no SDK to be too old",
+  Z1111: "a stage of the vendor's strategy service that does not exist here",
+  Z1199: "a stage of the vendor's strategy service that does not exist here",
+  Z5101: "a stage of the vendor's strategy service that does not exist here",
+  Z5102: "a stage of the vendor's strategy service that does not exist here",
+  Z5103: "a stage of the vendor's strategy service that does not exist here",
+  Z5199: "a stage of the vendor's strategy service that does not exist here",
+  Z1114: 'no per-person failure counter across verifications (attempts are limited per token by the scene)',
+};
 
 /**
  * Every core outcome code → the query's Z-code. The query table has one "not passed" code

@@ -11,6 +11,8 @@ export class FaceIdError extends Error {
     readonly error: string,
     /** A short English hint for X-Ca-Error-Message (never a secret, never request data). */
     readonly hint?: string,
+    /** Seconds for Retry-After (a limit answer). */
+    readonly retryAfter?: number,
   ) {
     super(error);
   }
@@ -32,7 +34,9 @@ export function errorResponse(e: FaceIdError, requestId: string, started: number
   // Header values must be ASCII (a non-ASCII byte would make the Response itself throw).
   const message = (e.hint ? `${e.error}: ${e.hint}` : e.error).replace(/[^\x20-\x7e]/g, '?');
   if (e.status === 413) return new Response(e.error, { status: 413, headers: headers(requestId, { 'content-type': 'text/plain; charset=utf-8', 'x-ca-error-message': message }) });
-  return Response.json({ request_id: requestId, time_used: Math.round(performance.now() - started), error: e.error }, { status: e.status, headers: headers(requestId, { 'x-ca-error-message': message }) });
+  const extra: Record<string, string> = { 'x-ca-error-message': message };
+  if (e.retryAfter) extra['retry-after'] = String(e.retryAfter);
+  return Response.json({ request_id: requestId, time_used: Math.round(performance.now() - started), error: e.error }, { status: e.status, headers: headers(requestId, extra) });
 }
 
 export function okResponse(body: Record<string, unknown>, requestId: string): Response {

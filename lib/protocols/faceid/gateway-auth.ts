@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../../context';
 import { claimNonce, purgeExpiredNonces } from '../../store/nonces';
+import { updateBytesYielding } from '../../security/yielding-digest';
 import type { GatewayRequest } from './request';
 
 /** Same window as the RPC signatures: ±15 minutes, nonces remembered a little longer. */
@@ -50,11 +51,19 @@ const MUST_SIGN = ['x-ca-key', 'x-ca-nonce', 'x-ca-timestamp'];
 let lastPurge = 0;
 
 /** Verifies the app-key signature (or an APPCODE) and claims the nonce; returns the AccessKeyId. */
-export async function authenticateGateway(ctx: AppContext, req: GatewayRequest, opts: { appCodeEnabled: boolean }, now = Date.now()): Promise<string> {
+export interface GatewayAuthOptions {
+  appCodeEnabled: boolean;
+  /** Called with the authenticated key before its nonce is spent (a throttled client may resend the same request). */
+  throttle?: (accessKeyId: string) => Promise<void>;
+}
+
+export async function authenticateGateway(ctx: AppContext, req: GatewayRequest, opts: GatewayAuthOptions, now = Date.now()): Promise<string> {
   const authorization = req.headers.get('authorization');
   if (authorization && /^APPCODE\s/i.test(authorization)) {
     if (!opts.appCodeEnabled) throw new GatewayAuthError('APPCODE authentication is disabled');
-    return authenticateAppCode(ctx, authorization.replace(/^APPCODE\s+/i, '').trim());
+    const id = await authenticateAppCode(ctx, authorization.replace(/^APPCODE\s+/i, '').trim());
+    await opts.throttle?.(id);
+    return id;
   }
   const key = req.headers.get('x-ca-key');
   const signature = req.headers.get('x-ca-signature');
@@ -74,13 +83,18 @@ export async function authenticateGateway(ctx: AppContext, req: GatewayRequest, 
   if (req.body.length && !isForm) {
     const md5 = req.headers.get('content-md5');
     if (!md5) throw new GatewayAuthError('Content-MD5 is required for this body');
-    if (!safeEqual(crypto.createHash('md5').update(req.body).digest('base64'), md5)) throw new GatewayAuthError('Invalid Content-MD5');
+    if (!/^[A-Za-z0-9+/]{22}==$/.test(md5)) throw new GatewayAuthError('Invalid Content-MD5');
+    // Up to 20 MB: hashed in slices so the event loop keeps serving others meanwhile.
+    const digest = crypto.createHash('md5');
+    await updateBytesYielding(digest, req.body);
+    if (!safeEqual(digest.digest('base64'), md5)) throw new GatewayAuthError('Invalid Content-MD5');
   }
   const record = await ctx.accessKeys.lookup(key);
   if (!record) throw new GatewayAuthError('Invalid AppKey');
   if (!record.enabled) throw new GatewayAuthError('AppKey disabled', true);
   const expected = crypto.createHmac(algorithm, record.secret).update(gatewayStringToSign(req, signedHeaders), 'utf8').digest('base64');
   if (!safeEqual(expected, signature)) throw new GatewayAuthError('Invalid Signature');
+  await opts.throttle?.(key);
   if (!(await claimNonce(ctx.db, key, nonce, ts + TIMESTAMP_WINDOW_MS + 60_000))) throw new GatewayAuthError('Nonce Used');
   if (now - lastPurge > 60_000) {
     lastPurge = now;

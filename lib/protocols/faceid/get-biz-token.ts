@@ -56,6 +56,7 @@ function imageParam(req: GatewayRequest, key: ReferenceParam): Buffer | undefine
 export const getBizToken: FaceIdEndpoint = {
   method: 'POST',
   authError: 'AUTHENTICATION_ERROR',
+  limitStatus: 403,
   async run({ ctx, req, accessKeyId }: FaceIdCall) {
     const livenessType = required(req, 'liveness_type');
     if (livenessType !== 'meglive') throw badArgument('liveness_type', 'only meglive (action liveness) is supported');

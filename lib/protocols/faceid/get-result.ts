@@ -24,6 +24,7 @@ interface FaceIdOptions {
 export const getResult: FaceIdEndpoint = {
   method: 'GET',
   authError: 'INVALID_SIGN',
+  limitStatus: 429,
   async run({ ctx, req, accessKeyId }: FaceIdCall) {
     const bizToken = textParam(req, 'biz_token');
     if (!bizToken) throw missingArgument('biz_token');

@@ -4,7 +4,8 @@ import { RpcError } from '../../rpc/errors';
 import { ImageFieldError } from '../../verification/reference-compare';
 import { apiNotFound, errorResponse, FaceIdError, faceIdRequestId, okResponse } from './errors';
 import { authenticateGateway, GatewayAuthError } from './gateway-auth';
-import { readGatewayRequest, type GatewayRequest } from './request';
+import { parseMultipart, readGatewayRequest, type GatewayRequest } from './request';
+import { currentRateLimits, takeRateLimit } from '../../security/rate-limits';
 import { faceIdSettings } from './settings';
 
 export interface FaceIdCall {
@@ -19,6 +20,8 @@ export interface FaceIdCall {
 export interface FaceIdEndpoint {
   method: 'GET' | 'POST';
   authError: 'AUTHENTICATION_ERROR' | 'INVALID_SIGN';
+  /** The status seed 004 gives CONCURRENCY_LIMIT_EXCEEDED on this endpoint (get_biz_token 403, get_result 429). */
+  limitStatus: 403 | 429;
   run(call: FaceIdCall): Promise<Record<string, unknown>>;
 }
 
@@ -37,23 +40,31 @@ export async function handleFaceId(request: Request, endpoint: FaceIdEndpoint | 
     const ctx = await getAppContext();
     let accessKeyId: string;
     try {
-      accessKeyId = await authenticateGateway(ctx, req, { appCodeEnabled: faceIdSettings().appCodeEnabled });
+      accessKeyId = await authenticateGateway(ctx, req, {
+        appCodeEnabled: faceIdSettings().appCodeEnabled,
+        // The same per-key allowance as the RPC endpoint (one AccessKey, one budget, whichever protocol spends it).
+        throttle: async (key) => {
+          const d = await takeRateLimit(ctx, `rpc:${key}`, currentRateLimits().rpcPerAccessKey);
+          if (!d.allowed) throw new FaceIdError(endpoint.limitStatus, 'CONCURRENCY_LIMIT_EXCEEDED', 'rate limit of this key exceeded, retry later', Math.max(1, Math.ceil(d.retryAfterMs / 1000)));
+        },
+      });
     } catch (e) {
       if (!(e instanceof GatewayAuthError)) throw e;
       throw e.forbidden ? new FaceIdError(403, 'AUTHORIZATION_ERROR:APP_KEY_DISABLED', e.reason) : new FaceIdError(403, endpoint.authError, e.reason);
     }
+    await parseMultipart(req);
     const body = await endpoint.run({ ctx, req, accessKeyId, requestId, started });
     log.info({ requestId, path: req.path, accessKeyId, ms: Math.round(performance.now() - started) }, 'faceid ok');
     return okResponse({ request_id: requestId, time_used: Math.round(performance.now() - started), ...body }, requestId);
   } catch (err) {
-    const e = toFaceIdError(err);
+    const e = toFaceIdError(err, endpoint);
     if (e.status === 500) log.error({ requestId, err: (err as Error)?.message, stack: (err as Error)?.stack }, 'faceid internal error');
     else log.info({ requestId, error: e.error }, 'faceid rejected');
     return errorResponse(e, requestId, started);
   }
 }
 
-function toFaceIdError(err: unknown): FaceIdError {
+function toFaceIdError(err: unknown, endpoint: FaceIdEndpoint | null): FaceIdError {
   if (err instanceof FaceIdError) return err;
   if (err instanceof ImageFieldError) {
     switch (err.code) {
@@ -64,7 +75,7 @@ function toFaceIdError(err: unknown): FaceIdError {
       case 'NOT_AN_IMAGE':
         return new FaceIdError(400, `IMAGE_ERROR_UNSUPPORTED_FORMAT:${err.field}`);
       case 'BUSY':
-        return new FaceIdError(429, 'CONCURRENCY_LIMIT_EXCEEDED', 'face engine busy, retry');
+        return new FaceIdError(endpoint?.limitStatus ?? 429, 'CONCURRENCY_LIMIT_EXCEEDED', 'face engine busy, retry', 1);
       default:
         return new FaceIdError(500, 'INTERNAL_ERROR', 'face engine unavailable');
     }

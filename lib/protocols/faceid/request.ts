@@ -19,6 +19,8 @@ export interface GatewayRequest {
   params: Map<string, ParamValue>;
   /** What the signature covers besides headers: query + urlencoded form fields, as text. */
   signedParams: Map<string, string>;
+  /** Adds one parameter (a repeated name is refused). */
+  add(k: string, v: ParamValue, signed: boolean): void;
 }
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -26,8 +28,9 @@ const MULTIPART = 'multipart/form-data';
 
 /**
  * Reads a FaceID request with bounded work before anyone is authenticated: the body is capped at
- * 20 MB while it streams, the field count is checked on the raw bytes, and only then is the form
- * parsed (a urlencoded body must be parsed to verify its signature).
+ * 20 MB while it streams, the field count is checked on the raw bytes, and only then is an
+ * urlencoded form parsed (its fields are signed, so it must be parsed to verify the signature).
+ * A multipart body waits for parseMultipart, after authentication.
  */
 export async function readGatewayRequest(request: Request): Promise<GatewayRequest> {
   const url = new URL(request.url);
@@ -49,26 +52,37 @@ export async function readGatewayRequest(request: Request): Promise<GatewayReque
       if (countByte(body, 0x26 /* & */) + 1 > MAX_FIELDS) throw badArgument('body', 'too many fields');
       for (const [k, v] of new URLSearchParams(body.toString('utf8'))) add(k, { text: v }, true);
     } else if (body.length && type.startsWith(MULTIPART)) {
+      // Only the shape is checked here; the parts are parsed after authentication (parseMultipart):
+      // the signature binds this body through Content-MD5, so nobody unauthenticated gets it parsed.
       const boundary = /boundary="?([^";]+)"?/i.exec(request.headers.get('content-type') ?? '')?.[1];
       if (!boundary) throw badArgument('body', 'multipart without boundary');
       if (countOccurrences(body, Buffer.from(`--${boundary}`)) - 1 > MAX_FIELDS) throw badArgument('body', 'too many fields');
-      let form: FormData;
-      try {
-        form = await new Response(new Uint8Array(body), { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
-      } catch {
-        throw badArgument('body', 'malformed multipart body');
-      }
-      for (const [k, v] of form.entries()) {
-        if (typeof v === 'string') add(k, { text: v }, false);
-        else {
-          if (v.size > MAX_IMAGE_BYTES) throw tooLarge();
-          add(k, { file: Buffer.from(await v.arrayBuffer()) }, false);
-        }
-      }
     }
     // Any other body is opaque: the signature covers it by Content-MD5, and FaceID reads no parameter from it.
   }
-  return { method: request.method, path: url.pathname, headers: request.headers, body, params, signedParams };
+  return { method: request.method, path: url.pathname, headers: request.headers, body, params, signedParams, add };
+}
+
+/**
+ * Adds a multipart body's fields to `req.params`; called once the caller is authenticated and
+ * within its rate limit. Multipart fields are not signed (the body is, by Content-MD5).
+ */
+export async function parseMultipart(req: GatewayRequest): Promise<void> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!req.body.length || !type.toLowerCase().startsWith(MULTIPART)) return;
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(req.body), { headers: { 'content-type': type } }).formData();
+  } catch {
+    throw badArgument('body', 'malformed multipart body');
+  }
+  for (const [k, v] of form.entries()) {
+    if (typeof v === 'string') req.add(k, { text: v }, false);
+    else {
+      if (v.size > MAX_IMAGE_BYTES) throw tooLarge();
+      req.add(k, { file: Buffer.from(await v.arrayBuffer()) }, false);
+    }
+  }
 }
 
 function countByte(buf: Buffer, byte: number): number {

@@ -57,6 +57,34 @@ export const FACEID_RESULTS: Record<OutcomeCode, FaceIdResult> = {
   MANUAL_REVIEW_REJECTED: VERIFICATION_FAILURE,
 };
 
+/**
+ * Seed 004's get_result messages this server never answers, with the reason (README "FaceID v1.2"
+ * lists the same; tests/faceid.test.ts checks produced + not produced = the seed's table). Keyed `<result_code> <result_message>`.
+ */
+export const FACEID_NOT_PRODUCED: Record<string, string> = {
+  '3000 NO_ID_CARD_NUMBER': 'no authority database',
+  '3000 ID_NUMBER_NAME_NOT_MATCH': 'no authority database',
+  '3000 PHOTO_FORMAT_ERROR': 'no authority database (a bad image_ref is refused by get_biz_token)',
+  '3000 DATA_SOURCE_ERROR': 'no authority database',
+  '4200 BIZ_TOKEN_DENIED': 'an unknown or foreign biz_token is 400 BAD_ARGUMENTS:biz_token',
+  '4200 AUTHENTICATION_FAIL': 'authentication failures are HTTP 403 errors',
+  '4200 MOBILE_PHONE_NOT_SUPPORT': "a native-SDK condition: the page has its own browser screens",
+  '4200 SDK_TOO_OLD': 'a native-SDK condition: there is no SDK',
+  '4200 MOBILE_PHONE_NO_AUTHORITY': "a native-SDK condition: the page has its own camera-permission screen",
+  '5000 IP_NOT_ALLOWED': 'account conditions are HTTP errors here',
+  '5000 NON_ENTERPRISE_CERTIFICATION': 'no billing or account certification',
+  '5000 BALANCE_NOT_ENOUGH': 'no billing',
+  '5000 MORE_RETRY_TIMES': "a stage of the vendor's SDK configuration that does not exist here",
+  '5000 ACCOUNT_DISCONTINUED': 'a disabled key is 403 AUTHORIZATION_ERROR:APP_KEY_DISABLED',
+  '5000 EXPIRED_SIGN': 'a stale timestamp is HTTP 403',
+  '5000 INVALID_SIGN': 'a bad signature is HTTP 403',
+  '5000 REPLAY_ATTACK': 'a used nonce is HTTP 403',
+  // 6000: the native SDK's own failures on the device; the page shows its own screens for these.
+  ...Object.fromEntries(
+    ['USER_CANCEL', 'NO_CAMERA_PERMISSION', 'ILLEGAL_PARAMETER', 'DEVICE_NOT_SUPPORT', 'INVALID_BUNDLE_ID', 'NETWORK_ERROR', 'FACE_INIT_FAIL', 'LIVENESS_DETECT_FAILED', 'NO_SENSOR_PERMISSION', 'INIT_FAILED'].map((m) => [`6000 ${m}`, 'a native-SDK condition on the device: the page has its own screens']),
+  ),
+};
+
 /** The task has no decision yet (9000 family), or it passed. */
 const PROGRESS = {
   not_started: r(9000, 'LIVING_NOT_START'),
