@@ -121,6 +121,26 @@ describe('face_verify ExecuteRequest through @alicloud/pop-core', () => {
     expect((await exec({ method: 'match', name: '张三', certNumber: GOOD_ID })).Message).toBe('imgbase64不能为空（Z8301）');
   });
 
+  it('malformed ServiceParameters of every kind get a documented Z-code, never a 500', async () => {
+    const weird: unknown[] = [null, 0, -1, 1e308, true, 'x', '', [], ['init'], {}, { a: { b: { c: {} } } }, 'é'.repeat(5000), '\u0000'];
+    const fields = { init: ['name', 'certNumber', 'metainfo', 'bizId', 'referencePicture', 'returnUrl'], query: ['bizId', 'queryId', 'returnImage'], match: ['name', 'certNumber', 'imgbase64'] } as const;
+    const base = { init: { name: '张三', certNumber: GOOD_ID, metainfo: '{}' }, query: { bizId: 'b', queryId: 'q' }, match: { name: '张三', certNumber: GOOD_ID, imgbase64: 'AAAA' } };
+    for (const method of ['init', 'query', 'match'] as const) {
+      for (const field of fields[method]) {
+        for (const value of weird) {
+          const r = await exec({ method, ...base[method], [field]: value });
+          const tag = `${method}.${field}=${JSON.stringify(value)?.slice(0, 20)}`;
+          expect([200, 400], tag).toContain(r.Code);
+          expect(['Z8100', 'Z8101', 'Z8105', 'Z1102', 'Z8301', 'Z5137', 'Z8300', 'Z1146'], tag).toContain(r.Data.resultCodeSub);
+        }
+      }
+    }
+    for (const sp of ['[]', '"init"', '1', 'null', '{"method":["init"]}', '{"method":{"toString":"init"}}']) {
+      const r = (await client.request('ExecuteRequest', { Service: 'face_verify', ServiceParameters: sp }, { method: 'POST' }).catch((e: any) => e.data)) as any;
+      expect(r, sp).toMatchObject({ Code: 400, Data: { resultCodeSub: 'Z8101' } });
+    }
+  });
+
   it('signature 1.0 like every RPC action: wrong secret, tampered parameter, replayed nonce, stale timestamp', async () => {
     const params = { Service: 'face_verify', ServiceParameters: JSON.stringify({ method: 'query', queryId: 'q', bizId: 'b' }) };
     const base = (o: Parameters<typeof signedParams>[2] = {}) => signedParams('ExecuteRequest', params, { method: 'POST', ...o });

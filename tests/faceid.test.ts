@@ -149,6 +149,32 @@ describe('FaceID v1.2 through the API gateway client', () => {
     expect(raw.json().request_id).toBeTruthy();
   });
 
+  it('malformed input of every kind gets a documented 400/413, never a 500 or a stack', async () => {
+    const documented = /^(MISSING_ARGUMENTS|BAD_ARGUMENTS|IMAGE_ERROR_UNSUPPORTED_FORMAT|INVALID_IMAGE_SIZE|NO_FACE_FOUND):[a-z_0-9]+$/;
+    const weird = ['', ' ', '\u0000', '%00', '-1', '1e3', '0x10', '99999999999999999999', '１', 'null', '[]', '{}', 'é'.repeat(300), '\ud800', 'data:image/png;base64,AAAA', 'base64://////', '<script>'];
+    const keys = ['liveness_type', 'idcard_name', 'idcard_number', 'image_ref1', 'image_ref2', 'biz_no', 'liveness_timeout', 'liveness_action_count', 'security_level', 'force_compare', 'multi_oriented_detection', 'return_url'];
+    const answers = new Map<string, number>();
+    for (const key of keys) {
+      for (const value of weird) {
+        const r = await gatewayFetch({ method: 'POST', url: `${base}/get_biz_token`, key: TEST_KEY, form: { ...minimal, [key]: value } });
+        const tag = `${key}=${JSON.stringify(value).slice(0, 20)}`;
+        expect([200, 400, 413], tag).toContain(r.status);
+        expect(r.text, tag).not.toMatch(/at \w+ \(|node_modules|stack/i);
+        if (r.status === 400) {
+          expect(r.json().error, tag).toMatch(documented);
+          answers.set(r.json().error, (answers.get(r.json().error) ?? 0) + 1);
+        }
+      }
+    }
+    // The errors name the parameter at fault.
+    expect([...answers.keys()].some((e) => e.endsWith(':idcard_number'))).toBe(true);
+    expect([...answers.keys()].some((e) => e.endsWith(':security_level'))).toBe(true);
+    // A repeated parameter is refused (the signature and the API must read the same value).
+    const { url, init } = signedGatewayRequest({ method: 'POST', url: `${base}/get_biz_token`, key: TEST_KEY, form: minimal });
+    const twice = await fetch(url, { ...init, body: `${init.body as string}&idcard_name=${encodeURIComponent('李四')}` });
+    expect([400, 403]).toContain(twice.status);
+  });
+
   it('image errors: INVALID_IMAGE_SIZE over 4096 px, NO_FACE_FOUND, and the plain-text 413 over 2 MB', async () => {
     const wide = await sharp({ create: { width: 4100, height: 16, channels: 3, background: '#808080' } }).png().toBuffer();
     const f1 = await failure(client.post(`${base}/get_biz_token`, form({ ...minimal, image_ref1: wide.toString('base64') })));
