@@ -1,5 +1,8 @@
 // The console's sign-in, sessions, CSRF, roles and lockout over HTTP against the real built
 // server and a real database (SQLite here; the e2e file runs the UI in Chromium).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from './helpers/server';
@@ -147,5 +150,36 @@ describe('/metrics is off by default', () => {
     } finally {
       await s.stop();
     }
+  });
+});
+
+describe('console sign-in limit per address, shared by two instances on one database', () => {
+  let a: RunningServer;
+  let b: RunningServer;
+  beforeAll(async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudauth-signin-'));
+    const env = { CONSOLE_ADMIN_USER: ADMIN.username, CONSOLE_ADMIN_PASSWORD: ADMIN.password, CONSOLE_SIGNIN_PER_MINUTE: '4', CONSOLE_LOCKOUT_THRESHOLD: '100' };
+    a = await startServer({ provision: PROVISION, dataDir, env });
+    b = await startServer({ provision: PROVISION, dataDir, env });
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+  });
+
+  it('the fifth attempt within the minute is 429 with Retry-After, whichever instance gets it, before any password is checked', async () => {
+    const attempt = async (s: RunningServer, password: string) => {
+      const r = await fetch(`${s.url}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: s.url }, body: JSON.stringify({ username: ADMIN.username, password }) });
+      return { status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as { error?: string } };
+    };
+    const seen = [];
+    for (let i = 0; i < 4; i++) seen.push(await attempt(i % 2 ? a : b, 'wrong-password'));
+    expect(seen.map((r) => r.body.error)).toEqual(['INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS', 'INVALID_CREDENTIALS']);
+    // Even the right password is not checked once the address is over its limit.
+    const limited = await attempt(a, ADMIN.password);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error).toBe('RATE_LIMITED');
+    expect(Number(limited.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect((await attempt(b, ADMIN.password)).status).toBe(429);
   });
 });

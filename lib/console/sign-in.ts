@@ -3,34 +3,27 @@ import { recordAudit } from '../store/audit';
 import { verifyPassword } from './passwords';
 import { createSession } from './sessions';
 import { consoleSettings } from './settings';
+import { takeRateLimit } from '../security/rate-limits';
 
-export type SignInResult = { ok: true; cookie: string; expiresAt: number } | { ok: false; error: 'INVALID_CREDENTIALS' | 'LOCKED' | 'RATE_LIMITED' };
+export type SignInResult = { ok: true; cookie: string; expiresAt: number } | { ok: false; error: 'INVALID_CREDENTIALS' | 'LOCKED' | 'RATE_LIMITED'; retryAfterMs?: number };
 
 /**
- * A fixed one-minute window per client address, in memory (per process). It bounds the work
- * (a scrypt hash each) before any account is looked at; the per-account lockout below is in the
- * database, so it holds across processes and restarts.
+ * Sign-in attempts per client address: a token bucket in the database (the shared limiter of
+ * lib/security/rate-limits.ts), so the limit holds across processes, instances and restarts. It
+ * bounds the work (one scrypt hash per attempt) before any account is looked at; the
+ * per-account lockout below is in the database too.
  */
-const g = globalThis as unknown as { __consoleSignInWindows?: Map<string, { start: number; n: number }> };
-const windows = (g.__consoleSignInWindows ??= new Map());
-
-export function allowSignInAttempt(client: string, now = Date.now()): boolean {
-  const limit = consoleSettings().signInPerMinute;
-  const w = windows.get(client);
-  if (!w || now - w.start >= 60_000) {
-    if (windows.size > 10_000) windows.clear();
-    windows.set(client, { start: now, n: 1 });
-    return true;
-  }
-  w.n++;
-  return w.n <= limit;
+async function allowSignInAttempt(ctx: AppContext, client: string, now: number): Promise<{ allowed: boolean; retryAfterMs: number }> {
+  const perMinute = consoleSettings().signInPerMinute;
+  return takeRateLimit(ctx, `console-signin:${client.slice(0, 64)}`, { ratePerSecond: perMinute / 60, burst: perMinute }, now);
 }
 
 /** Password sign-in with lockout after CONSOLE_LOCKOUT_THRESHOLD consecutive failures. */
 export async function signIn(ctx: AppContext, username: string, password: string, client: string): Promise<SignInResult> {
-  if (!allowSignInAttempt(client)) return { ok: false, error: 'RATE_LIMITED' };
-  const s = consoleSettings();
   const now = Date.now();
+  const limit = await allowSignInAttempt(ctx, client, now);
+  if (!limit.allowed) return { ok: false, error: 'RATE_LIMITED', retryAfterMs: limit.retryAfterMs };
+  const s = consoleSettings();
   const op = await ctx.db.selectFrom('operators').selectAll().where('username', '=', username).executeTakeFirst();
   if (op && op.locked_until && op.locked_until > now) {
     await recordAudit(ctx.db, { actor: `operator:${op.username}`, event: 'console.sign_in.locked' });

@@ -17,7 +17,7 @@ export async function POST(request: Request) {
     if (!sameOrigin(request, ctx.config.publicUrl)) throw new ConsoleError('CSRF', 403);
     const p = body.parse(await readJson(request, 4096));
     const r = await signIn(ctx, p.username, p.password, clientAddress(request));
-    if (!r.ok) return jsonResponse({ error: r.error }, r.error === 'RATE_LIMITED' ? 429 : 401, r.error === 'RATE_LIMITED' ? { 'retry-after': '60' } : {});
+    if (!r.ok) return jsonResponse({ error: r.error }, r.error === 'RATE_LIMITED' ? 429 : 401, r.error === 'RATE_LIMITED' ? { 'retry-after': String(Math.max(1, Math.ceil((r.retryAfterMs ?? 60_000) / 1000))) } : {});
     // Whatever cookie came in (a planted one included) is replaced by the new random id.
     return jsonResponse({ ok: true }, 200, { 'set-cookie': sessionCookie(r.cookie, ctx.config.publicUrl, (r.expiresAt - Date.now()) / 1000) });
   } catch (e) {
