@@ -63,7 +63,7 @@ const u = new URL(base);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const pe = (s) => encodeURIComponent(s).replace(/!/g, '%21').replace(/'/g, '%27').replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/\*/g, '%2A');
 const sign = (p, secret) => { const q = Object.keys(p).sort().map((k) => pe(k) + '=' + pe(p[k])).join('&'); return crypto.createHmac('sha1', secret + '&').update('POST&%2F&' + pe(q)).digest('base64'); };
-const common = (action) => ({ Format: 'JSON', SignatureMethod: 'HMAC-SHA1', SignatureNonce: crypto.randomBytes(16).toString('hex'), SignatureVersion: '1.0', Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), AccessKeyId: key.id, Version: '2018-09-16', Action: action });
+const common = (action) => ({ Format: 'JSON', SignatureMethod: 'HMAC-SHA1', SignatureNonce: crypto.randomBytes(16).toString('hex'), SignatureVersion: '1.0', Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), AccessKeyId: key.id, Version: '2018-09-16', Action: action, RegionId: 'cn-hangzhou' });
 const signed = (action, extra) => { const p = { ...common(action), ...extra }; p.Signature = sign(p, key.secret); return new URLSearchParams(p).toString(); };
 const codes = {};
 let stop = false;
