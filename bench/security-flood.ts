@@ -2,6 +2,7 @@
 // (from a second, well-behaved AccessKey) answer while
 //   params-attack  4 parallel unauthenticated POSTs of ~944 000 empty parameters (≈5.7 MB each)
 //   bigsig-attack  4 parallel POSTs naming a real AccessKeyId, wrong signature, one 7.5 MB value
+//   faceid-bigsig  FaceID get_biz_token, a real X-Ca-Key, a wrong signature: 2 × an 8 MB urlencoded form, 2 × 19 MB multipart
 //   key-flood      one AccessKey: 50 connections of GetStatus plus 4 of CompareFaces (1200×900 images)
 // run against the server of any checkout (ROOT, default this one): run it once on a checkout of
 // main ("before") and once here ("after"). The load runs in a worker thread with its own event
@@ -68,17 +69,28 @@ const signed = (action, extra) => { const p = { ...common(action), ...extra }; p
 const codes = {};
 let stop = false;
 parentPort.on('message', () => { stop = true; });
-const post = (payload) => new Promise((resolve) => {
-  const req = http.request({ host: u.hostname, port: u.port, path: '/', method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-    let t = ''; res.on('data', (d) => { if (t.length < 4096) t += d; }); res.on('end', () => { const m = /"Code":"([^"]+)"|<Code>([^<]+)<\/Code>/.exec(t); const c = (m && (m[1] || m[2])) || String(res.statusCode); codes[c] = (codes[c] || 0) + 1; resolve(); });
+const post = (payload, path = '/', extra = {}) => new Promise((resolve) => {
+  const req = http.request({ host: u.hostname, port: u.port, path, method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(payload), ...extra } }, (res) => {
+    let t = ''; res.on('data', (d) => { if (t.length < 4096) t += d; }); res.on('end', () => { const m = /"Code":"([^"]+)"|<Code>([^<]+)<\/Code>|"error":"([^"]+)"/.exec(t); const c = (m && (m[1] || m[2] || m[3])) || String(res.statusCode); codes[c] = (codes[c] || 0) + 1; resolve(); });
   });
   req.on('error', () => { codes.error = (codes.error || 0) + 1; resolve(); });
   req.end(payload);
 });
-const loop = async (make) => { while (!stop) await post(make()); };
+const loop = async (make) => { while (!stop) { const m = make(); await (typeof m === 'string' ? post(m) : m); } };
 const loops = [];
 if (scenario === 'params-attack') for (let i = 0; i < 4; i++) loops.push(loop(() => body));
 if (scenario === 'bigsig-attack') for (let i = 0; i < 4; i++) loops.push(loop(() => { const p = { ...common('GetStatus'), Biz: 'demo-h5', TicketId: 't', Filler: body }; p.Signature = 'AAAAAAAAAAAAAAAAAAAAAAAAAAA='; return new URLSearchParams(p).toString(); }));
+// FaceID: a real app key, a wrong signature, a 19 MB urlencoded body (the gateway's limit is 20 MB).
+const gatewayHeaders = () => ({ 'x-ca-key': key.id, 'x-ca-nonce': crypto.randomUUID(), 'x-ca-timestamp': String(Date.now()), 'x-ca-signature-headers': 'x-ca-key,x-ca-nonce,x-ca-timestamp', 'x-ca-signature': 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' });
+if (scenario === 'faceid-bigsig') {
+  // The two largest bodies accepted before authentication: an urlencoded form just under its 8 MB cap
+  // (decoded and signed before the signature can be checked), a 19 MB multipart body (hashed against Content-MD5).
+  const form = 'liveness_type=meglive&image_ref1=' + body.slice(0, 8 * 1024 * 1024 - 64);
+  const part = Buffer.from('--zz\r\ncontent-disposition: form-data; name="image_ref1"\r\n\r\n' + body + '\r\n--zz--\r\n');
+  const md5 = crypto.createHash('md5').update(part).digest('base64');
+  for (let i = 0; i < 2; i++) loops.push(loop(() => post(form, '/face/v1.2/sdk/get_biz_token', gatewayHeaders())));
+  for (let i = 0; i < 2; i++) loops.push(loop(() => post(part, '/face/v1.2/sdk/get_biz_token', { ...gatewayHeaders(), 'content-type': 'multipart/form-data; boundary=zz', 'content-md5': md5 })));
+}
 if (scenario === 'key-flood') {
   for (let i = 0; i < 50; i++) loops.push(loop(() => signed('GetStatus', { Biz: 'demo-h5', TicketId: 'flood-' + (i % 5) })));
   for (let i = 0; i < 4; i++) loops.push(loop(() => signed('CompareFaces', compareBody)));
@@ -153,7 +165,7 @@ async function main() {
   const server = await startServerAt(ROOT);
   const rows: Row[] = [];
   try {
-    for (const [scenario, body] of [['idle', ''], ['params-attack', paramsBody], ['bigsig-attack', filler], ['key-flood', '']] as const) {
+    for (const [scenario, body] of [['idle', ''], ['params-attack', paramsBody], ['bigsig-attack', filler], ['faceid-bigsig', 'A'.repeat(19_000_000)], ['key-flood', '']] as const) {
       const row = await run(server.base, scenario, { body, key: TEST_KEY, compareBody });
       rows.push(row);
       const f = (a: number[], p: number) => percentile(a, p).toFixed(1);
@@ -172,7 +184,7 @@ async function main() {
     `## Floods and oversized requests, ${LABEL} (\`bench/security-flood.ts\`, issue 11)
 
 ${machineLine()}; server: \`${LABEL === 'after' ? 'this branch' : path.basename(ROOT)}\` (\`scripts/serve.mjs\`, SQLite, defaults); ${DURATION_S} s per scenario, probes at ${PROBE_HZ} Hz each; load average at the end: ${load}.
-\`params-attack\`: 4 parallel unauthenticated POSTs of 944 000 empty parameters; \`bigsig-attack\`: 4 parallel POSTs with a real AccessKeyId, a wrong signature and a 7.5 MB value; \`key-flood\`: one key, 50 connections of GetStatus + 4 of CompareFaces. GetStatus probes use a second key.
+\`params-attack\`: 4 parallel unauthenticated POSTs of 944 000 empty parameters; \`bigsig-attack\`: 4 parallel POSTs with a real AccessKeyId, a wrong signature and a 7.5 MB value; \`faceid-bigsig\`: FaceID \`get_biz_token\` with a real X-Ca-Key and a wrong X-Ca-Signature, 2 parallel 8 MB urlencoded forms + 2 parallel 19 MB multipart bodies with a matching Content-MD5; \`key-flood\`: one key, 50 connections of GetStatus + 4 of CompareFaces. GetStatus probes use a second key.
 
 | scenario | /api/health p50 ms | p99 | max | GetStatus p50 ms | p99 | probe failures | answers to the load |
 |---|---|---|---|---|---|---|---|

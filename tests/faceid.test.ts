@@ -196,6 +196,14 @@ describe('FaceID v1.2 through the API gateway client', () => {
     const huge = await fetch(`${base}/get_biz_token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a='.padEnd(21 * 1024 * 1024, 'x') });
     expect(huge.status).toBe(413);
     expect(await huge.text()).toBe('Request Entity Too Large');
+    // An urlencoded form over 8 MB could only carry a photo over 2 MB: 413 before it is read whole
+    // (it would have to be decoded and signed before authentication). Multipart may use the full 20 MB.
+    const bigForm = await fetch(`${base}/get_biz_token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a='.padEnd(9 * 1024 * 1024, 'x') });
+    expect(bigForm.status).toBe(413);
+    const bigPart = { data: Buffer.alloc(12 * 1024 * 1024, 0x41), contentType: 'multipart/form-data; boundary=zz' };
+    const unsigned = await gatewayFetch({ method: 'POST', url: `${base}/get_biz_token`, key: TEST_KEY, body: bigPart, signWith: 'wrong-secret-0123456789' });
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.json().error).toBe('AUTHENTICATION_ERROR');
   });
 
   it('authentication: wrong secret, tampered parameter, replayed nonce (also after a restart), stale timestamp → 403', async () => {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { AppContext } from '../../context';
 import { claimNonce, purgeExpiredNonces } from '../../store/nonces';
-import { updateBytesYielding } from '../../security/yielding-digest';
+import { updateBytesYielding, updateTextYielding } from '../../security/yielding-digest';
 import type { GatewayRequest } from './request';
 
 /** Same window as the RPC signatures: ±15 minutes, nonces remembered a little longer. */
@@ -34,14 +34,23 @@ export function appCodeFor(accessKeyId: string, secret: string): string {
  * (`k=v`, or `k` for an empty value; not percent-encoded).
  */
 export function gatewayStringToSign(req: Pick<GatewayRequest, 'method' | 'path' | 'headers' | 'signedParams'>, signedHeaders: readonly string[]): string {
+  return gatewayStringToSignParts(req, signedHeaders).join('');
+}
+
+/** The same string in pieces (a form value may be megabytes: hashed piece by piece, never copied into one string). */
+export function gatewayStringToSignParts(req: Pick<GatewayRequest, 'method' | 'path' | 'headers' | 'signedParams'>, signedHeaders: readonly string[]): string[] {
   const h = (n: string) => req.headers.get(n) ?? '';
   const lines = [req.method.toUpperCase(), h('accept'), h('content-md5'), h('content-type'), h('date')];
-  let s = lines.join('\n') + '\n';
-  for (const name of signedHeaders) s += `${name}:${h(name)}\n`;
+  let head = lines.join('\n') + '\n';
+  for (const name of signedHeaders) head += `${name}:${h(name)}\n`;
+  const parts = [head + req.path];
   const keys = [...req.signedParams.keys()].sort();
-  s += req.path;
-  if (keys.length) s += '?' + keys.map((k) => (req.signedParams.get(k) ? `${k}=${req.signedParams.get(k)}` : k)).join('&');
-  return s;
+  keys.forEach((k, i) => {
+    const v = req.signedParams.get(k)!;
+    parts.push(`${i === 0 ? '?' : '&'}${k}${v ? '=' : ''}`);
+    if (v) parts.push(v);
+  });
+  return parts;
 }
 
 const ALGORITHMS: Record<string, 'sha256' | 'sha1'> = { HmacSHA256: 'sha256', HmacSHA1: 'sha1' };
@@ -92,7 +101,10 @@ export async function authenticateGateway(ctx: AppContext, req: GatewayRequest, 
   const record = await ctx.accessKeys.lookup(key);
   if (!record) throw new GatewayAuthError('Invalid AppKey');
   if (!record.enabled) throw new GatewayAuthError('AppKey disabled', true);
-  const expected = crypto.createHmac(algorithm, record.secret).update(gatewayStringToSign(req, signedHeaders), 'utf8').digest('base64');
+  // A form field may hold megabytes: signed in slices, yielding between them.
+  const hmac = crypto.createHmac(algorithm, record.secret);
+  for (const part of gatewayStringToSignParts(req, signedHeaders)) await updateTextYielding(hmac, part, (x) => x);
+  const expected = hmac.digest('base64');
   if (!safeEqual(expected, signature)) throw new GatewayAuthError('Invalid Signature');
   await opts.throttle?.(key);
   if (!(await claimNonce(ctx.db, key, nonce, ts + TIMESTAMP_WINDOW_MS + 60_000))) throw new GatewayAuthError('Nonce Used');

@@ -1,8 +1,17 @@
 import { readCappedBody } from '../../http/read-capped-body';
+import { ParamLimitError, parseUrlEncoded } from '../../http/form-params';
 import { FaceIdError, badArgument, tooLarge } from './errors';
 
 /** The gateway's request limit (seed 004: 20 MB, answered with a plain-text 413). */
 export const MAX_BODY_BYTES = 20 * 1024 * 1024;
+/**
+ * An urlencoded form is signed field by field, so it must be decoded and hashed before anyone is
+ * authenticated. Its legitimate maximum is two 2 MB images in base64 (≈2.8 M characters each,
+ * +6 % for the percent-encoded '+' and '/'): ≈6 MB. Anything larger could never succeed (some
+ * photo would be over 2 MB), so it is refused (the seed's 413) before it is read whole; a larger
+ * request must be multipart, which is only hashed (Content-MD5) before authentication.
+ */
+export const MAX_FORM_BYTES = 8 * 1024 * 1024;
 /** Far more than any FaceID call has; a form with more fields is refused before it is parsed. */
 export const MAX_FIELDS = 32;
 /** Each image (seed 004: 2 MB per photo, also a 413). */
@@ -46,11 +55,19 @@ export async function readGatewayRequest(request: Request): Promise<GatewayReque
   for (const [k, v] of url.searchParams) add(k, { text: v }, true);
   let body: Buffer = Buffer.alloc(0);
   if (request.method === 'POST' || request.method === 'PUT') {
-    body = await readCappedBody(request, MAX_BODY_BYTES, () => tooLarge());
     const type = (request.headers.get('content-type') ?? '').toLowerCase();
+    body = await readCappedBody(request, type.startsWith(FORM) ? MAX_FORM_BYTES : MAX_BODY_BYTES, () => tooLarge());
     if (body.length && type.startsWith(FORM)) {
       if (countByte(body, 0x26 /* & */) + 1 > MAX_FIELDS) throw badArgument('body', 'too many fields');
-      for (const [k, v] of new URLSearchParams(body.toString('utf8'))) add(k, { text: v }, true);
+      // The yielding parser, not URLSearchParams: a 20 MB value decodes in slices, never holding the event loop.
+      let pairs: Array<[string, string]>;
+      try {
+        pairs = await parseUrlEncoded(body, { maxParams: MAX_FIELDS, maxKeyLength: 128, maxValueLength: MAX_BODY_BYTES });
+      } catch (e) {
+        if (e instanceof ParamLimitError) throw badArgument('body', e.kind === 'KEY_TOO_LONG' ? 'parameter name too long' : 'too many fields');
+        throw e;
+      }
+      for (const [k, v] of pairs) add(k, { text: v }, true);
     } else if (body.length && type.startsWith(MULTIPART)) {
       // Only the shape is checked here; the parts are parsed after authentication (parseMultipart):
       // the signature binds this body through Content-MD5, so nobody unauthenticated gets it parsed.
