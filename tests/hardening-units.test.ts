@@ -32,6 +32,10 @@ describe('bounded urlencoded parser', () => {
 
   it('refuses too many pairs, long names and repeated keys', async () => {
     await expect(parseUrlEncoded('a=&'.repeat(200), LIMITS)).rejects.toBeInstanceOf(ParamLimitError);
+    // Exactly maxParams pairs pass; one more is refused (the count once stopped at half the limit).
+    const pairs = (n: number) => Array.from({ length: n }, (_, i) => `k${i}=v`).join('&');
+    expect(await parseUrlEncoded(pairs(LIMITS.maxParams), LIMITS)).toHaveLength(LIMITS.maxParams);
+    await expect(parseUrlEncoded(pairs(LIMITS.maxParams + 1), LIMITS)).rejects.toMatchObject({ kind: 'TOO_MANY' });
     await expect(parseUrlEncoded(`${'k'.repeat(129)}=1`, LIMITS)).rejects.toMatchObject({ kind: 'KEY_TOO_LONG' });
     expect(() => mergeUnique({ a: '1' }, [['a', '2']])).toThrow(ParamLimitError);
     const proto = mergeUnique({}, [['__proto__', 'x']]);

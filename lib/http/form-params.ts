@@ -93,11 +93,12 @@ async function decodeComponent(src: Buffer, start: number, end: number): Promise
 export async function parseUrlEncoded(input: Buffer | string, limits: ParamLimits): Promise<Array<[string, string]>> {
   const src = typeof input === 'string' ? Buffer.from(input, 'latin1') : input;
   if (src.length === 0) return [];
-  // Count pairs first: O(maxParams) indexOf calls, whatever the body holds.
+  // Count pairs first: O(maxParams) indexOf calls, whatever the body holds. `bounds` holds two
+  // offsets per pair.
   const bounds: number[] = [];
   let pos = 0;
   for (;;) {
-    if (bounds.length >= limits.maxParams) {
+    if (bounds.length / 2 >= limits.maxParams) {
       throw new ParamLimitError('TOO_MANY', `A request may carry at most ${limits.maxParams} parameters`);
     }
     const amp = src.indexOf(AMP, pos);

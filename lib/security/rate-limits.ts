@@ -56,8 +56,13 @@ export function takeRateLimit(ctx: AppContext, bucket: string, limit: RateLimit,
   return limiterFor(ctx).take(bucket, limit, now);
 }
 
+/** One AccessKey, one allowance, whichever protocol spends it (RPC, ACS3, FaceID); each answers in its own vocabulary. */
+export function takeAccessKeyRateLimit(ctx: AppContext, accessKeyId: string, now = Date.now()): Promise<RateDecision> {
+  return takeRateLimit(ctx, `rpc:${accessKeyId}`, currentRateLimits().rpcPerAccessKey, now);
+}
+
 export async function enforceRpcRateLimit(ctx: AppContext, accessKeyId: string, now = Date.now()): Promise<void> {
-  const d = await takeRateLimit(ctx, `rpc:${accessKeyId}`, currentRateLimits().rpcPerAccessKey, now);
+  const d = await takeAccessKeyRateLimit(ctx, accessKeyId, now);
   if (!d.allowed) throw new RpcError('Throttling.User', `Request was denied due to user flow control (retry after ${d.retryAfterMs} ms).`);
 }
 

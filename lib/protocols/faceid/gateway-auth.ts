@@ -32,12 +32,8 @@ export function appCodeFor(accessKeyId: string, secret: string): string {
  * Accept, Content-MD5, Content-Type, Date (each line present even when empty), the signed headers
  * as `name:value` lines, then the path with the query and urlencoded form fields sorted by name
  * (`k=v`, or `k` for an empty value; not percent-encoded).
+ * Returned in pieces: a form value may be megabytes, hashed piece by piece, never copied into one string.
  */
-export function gatewayStringToSign(req: Pick<GatewayRequest, 'method' | 'path' | 'headers' | 'signedParams'>, signedHeaders: readonly string[]): string {
-  return gatewayStringToSignParts(req, signedHeaders).join('');
-}
-
-/** The same string in pieces (a form value may be megabytes: hashed piece by piece, never copied into one string). */
 export function gatewayStringToSignParts(req: Pick<GatewayRequest, 'method' | 'path' | 'headers' | 'signedParams'>, signedHeaders: readonly string[]): string[] {
   const h = (n: string) => req.headers.get(n) ?? '';
   const lines = [req.method.toUpperCase(), h('accept'), h('content-md5'), h('content-type'), h('date')];

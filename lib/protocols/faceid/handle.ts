@@ -5,7 +5,7 @@ import { ImageFieldError } from '../../verification/reference-compare';
 import { apiNotFound, errorResponse, FaceIdError, faceIdRequestId, okResponse } from './errors';
 import { authenticateGateway, GatewayAuthError } from './gateway-auth';
 import { parseMultipart, readGatewayRequest, type GatewayRequest } from './request';
-import { currentRateLimits, takeRateLimit } from '../../security/rate-limits';
+import { takeAccessKeyRateLimit } from '../../security/rate-limits';
 import { faceIdSettings } from './settings';
 
 export interface FaceIdCall {
@@ -42,9 +42,8 @@ export async function handleFaceId(request: Request, endpoint: FaceIdEndpoint | 
     try {
       accessKeyId = await authenticateGateway(ctx, req, {
         appCodeEnabled: faceIdSettings().appCodeEnabled,
-        // The same per-key allowance as the RPC endpoint (one AccessKey, one budget, whichever protocol spends it).
         throttle: async (key) => {
-          const d = await takeRateLimit(ctx, `rpc:${key}`, currentRateLimits().rpcPerAccessKey);
+          const d = await takeAccessKeyRateLimit(ctx, key);
           if (!d.allowed) throw new FaceIdError(endpoint.limitStatus, 'CONCURRENCY_LIMIT_EXCEEDED', 'rate limit of this key exceeded, retry later', Math.max(1, Math.ceil(d.retryAfterMs / 1000)));
         },
       });
